@@ -1,0 +1,188 @@
+import { z } from 'zod';
+import type { ErrorCode } from './error-codes.ts';
+
+/** Lifetime of every presigned URL, in seconds (10 minutes). */
+export const PRESIGNED_URL_TTL_SECONDS = 600;
+
+/** Largest object a single S3 PUT accepts (5 GiB); larger objects need multipart. */
+export const S3_MAX_SINGLE_UPLOAD_BYTES = 5 * 1024 ** 3;
+
+export const MAX_FILE_NAME_LENGTH = 255;
+
+/** Ids of stores and backups: short, URL-safe and free of path tricks. */
+export const idSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'use 1 to 64 letters, digits, "-" or "_"');
+
+export const sha256Schema = z
+  .string()
+  .regex(/^[0-9a-fA-F]{64}$/, 'must be exactly 64 hexadecimal characters')
+  .transform((value) => value.toLowerCase());
+
+export const sizeBytesSchema = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+
+/**
+ * A backup's display name. The server never builds a path or object key from
+ * it; it is stored and sent back in Content-Disposition. Separators, control
+ * characters and the names "." and ".." are rejected so that a client that
+ * saves under this name cannot be steered outside its folder.
+ */
+export const fileNameSchema = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(MAX_FILE_NAME_LENGTH, `must be at most ${MAX_FILE_NAME_LENGTH} characters`)
+  .refine((value) => !/[\u0000-\u001f\u007f/\\]/.test(value), 'must not contain "/", "\\" or control characters')
+  .refine((value) => value !== '.' && value !== '..', 'must not be "." or ".."');
+
+export const storeNameSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(200)
+  .refine((value) => !/[\u0000-\u001f\u007f]/.test(value));
+
+export const backupStatusSchema = z.enum(['UPLOADING', 'AVAILABLE', 'DELETED', 'FAILED']);
+export type BackupStatus = z.infer<typeof backupStatusSchema>;
+
+// ---- Requests -------------------------------------------------------------
+
+export const requestUploadBodySchema = z.object({
+  storeId: idSchema,
+  fileName: fileNameSchema,
+  sha256: sha256Schema,
+  sizeBytes: sizeBytesSchema,
+});
+export type RequestUploadBody = z.infer<typeof requestUploadBodySchema>;
+
+export const confirmUploadBodySchema = z.object({
+  backupId: idSchema,
+  sha256: sha256Schema,
+});
+export type ConfirmUploadBody = z.infer<typeof confirmUploadBodySchema>;
+
+export const requestDownloadBodySchema = z.object({
+  backupId: idSchema,
+});
+export type RequestDownloadBody = z.infer<typeof requestDownloadBodySchema>;
+
+export const listBackupsQuerySchema = z.object({
+  storeId: idSchema.optional(),
+});
+export type ListBackupsQuery = z.infer<typeof listBackupsQuerySchema>;
+
+export const createStoreBodySchema = z.object({
+  id: idSchema.optional(),
+  name: storeNameSchema,
+});
+export type CreateStoreBody = z.infer<typeof createStoreBodySchema>;
+
+// ---- Responses ------------------------------------------------------------
+
+export const cloudBackupSchema = z.object({
+  id: z.string(),
+  objectKey: z.string(),
+  fileName: z.string(),
+  sizeBytes: z.number(),
+  sha256: z.string(),
+  status: backupStatusSchema,
+  storeId: z.string(),
+  storeName: z.string(),
+  createdAt: z.string(),
+  uploadedAt: z.string().nullable(),
+});
+export type CloudBackup = z.infer<typeof cloudBackupSchema>;
+
+export const listBackupsResponseSchema = z.object({
+  backups: z.array(cloudBackupSchema),
+});
+export type ListBackupsResponse = z.infer<typeof listBackupsResponseSchema>;
+
+export const requestUploadNewSchema = z.object({
+  uploadUrl: z.string(),
+  objectKey: z.string(),
+  backupId: z.string(),
+  expiresIn: z.number(),
+});
+
+export const requestUploadExistsSchema = z.object({
+  exists: z.literal(true),
+  backupId: z.string(),
+  message: z.string(),
+});
+
+export const requestUploadResponseSchema = z.union([requestUploadExistsSchema, requestUploadNewSchema]);
+export type RequestUploadResponse = z.infer<typeof requestUploadResponseSchema>;
+
+export const confirmUploadResponseSchema = z.object({
+  success: z.literal(true),
+  backup: z.object({
+    id: z.string(),
+    status: backupStatusSchema,
+    uploadedAt: z.string().nullable(),
+  }),
+});
+export type ConfirmUploadResponse = z.infer<typeof confirmUploadResponseSchema>;
+
+export const requestDownloadResponseSchema = z.object({
+  downloadUrl: z.string(),
+  fileName: z.string(),
+  expiresIn: z.number(),
+});
+export type RequestDownloadResponse = z.infer<typeof requestDownloadResponseSchema>;
+
+export const deleteBackupResponseSchema = z.object({
+  success: z.literal(true),
+  message: z.string(),
+});
+
+export const retentionRunResponseSchema = z.object({
+  success: z.literal(true),
+  deleted: z.number(),
+  remaining: z.number(),
+  details: z.object({ byAge: z.number(), byCount: z.number() }),
+});
+export type RetentionRunResponse = z.infer<typeof retentionRunResponseSchema>;
+
+export const storeSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  createdAt: z.string(),
+});
+export type Store = z.infer<typeof storeSchema>;
+
+export const createStoreResponseSchema = z.object({ store: storeSchema });
+export const listStoresResponseSchema = z.object({ stores: z.array(storeSchema) });
+
+export const healthResponseSchema = z.object({
+  status: z.literal('ok'),
+  version: z.string(),
+  database: z.enum(['sqlite', 'postgres']),
+  storage: z.enum(['filesystem', 's3']),
+});
+export type HealthResponse = z.infer<typeof healthResponseSchema>;
+
+export const errorBodySchema = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+  }),
+});
+export type ErrorBody = z.infer<typeof errorBodySchema>;
+
+/** The specific error code for a bad value in a request field, so clients can act on it. */
+export function errorCodeForField(field: string): ErrorCode {
+  switch (field) {
+    case 'sha256':
+      return 'INVALID_SHA256';
+    case 'sizeBytes':
+      return 'INVALID_SIZE';
+    case 'fileName':
+      return 'INVALID_FILE_NAME';
+    case 'name':
+      return 'INVALID_STORE_NAME';
+    case 'id':
+    case 'storeId':
+    case 'backupId':
+      return 'INVALID_ID';
+    default:
+      return 'INVALID_BODY';
+  }
+}
