@@ -42,6 +42,8 @@ export const errorStatus = {
   RETENTION_DISABLED: 503,
   STORAGE_UNAVAILABLE: 503,
   INTERNAL_ERROR: 500,
+  // 400: the request URL itself cannot be decoded (bad percent-encoding).
+  MALFORMED_URL: 400,
 } as const;
 
 export type ErrorCode = keyof typeof errorStatus;

@@ -130,4 +130,23 @@ export const errorMessages: Catalogue<ErrorCode> = {
     es: 'Error interno del servidor. El detalle quedó en el registro del servidor.',
     en: 'Internal server error. The details are in the server log.',
   },
+  MALFORMED_URL: {
+    es: 'La URL "{path}" no es válida: revise la codificación con % de sus caracteres.',
+    en: 'The URL "{path}" is invalid: check the %-encoding of its characters.',
+  },
+};
+
+/** Keys of the non-error messages that API responses carry in a `message` field. */
+export type ResultMessageKey = 'BACKUP_EXISTS' | 'BACKUP_DELETED_SUCCESS';
+
+/** Messages of successful API responses, filled like `errorMessages`. */
+export const resultMessages: Catalogue<ResultMessageKey> = {
+  BACKUP_EXISTS: {
+    es: 'El backup ya está en la nube (backup {backupId}); no hace falta subirlo de nuevo.',
+    en: 'The backup is already in the cloud (backup {backupId}); there is no need to upload it again.',
+  },
+  BACKUP_DELETED_SUCCESS: {
+    es: 'Backup "{backupId}" eliminado de la nube.',
+    en: 'Backup "{backupId}" was deleted from the cloud.',
+  },
 };

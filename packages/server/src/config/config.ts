@@ -1,0 +1,213 @@
+import path from 'node:path';
+
+/** Storage of the backups: a folder of the server's own, or an S3-compatible bucket. */
+export type StorageConfig =
+  | { kind: 'filesystem'; objectsDir: string }
+  | {
+      kind: 's3';
+      accessKeyId: string;
+      secretAccessKey: string;
+      bucket: string;
+      region: string;
+      /** Custom endpoint for non-AWS providers (R2, B2, MinIO); undefined for AWS itself. */
+      endpoint: string | undefined;
+      forcePathStyle: boolean;
+    };
+
+export type DatabaseConfig = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+/** The server's whole configuration, parsed and validated once by `loadConfig`. */
+export interface Config {
+  port: number;
+  host: string;
+  /**
+   * Base URL that clients use to reach this server, for the filesystem
+   * driver's signed URLs. Undefined means `http://HOST:PORT` with the port
+   * the server actually listens on (so PORT=0 works).
+   */
+  publicUrl: string | undefined;
+  dataDir: string;
+  database: DatabaseConfig;
+  storage: StorageConfig;
+  retention: {
+    /** Age in days (since upload) after which retention deletes an AVAILABLE backup. */
+    days: number;
+    /** Number of newest AVAILABLE backups kept per store. */
+    maxCount: number;
+  };
+  /** Secret of `POST /api/cloud-backups/retention-run`; undefined disables that endpoint. */
+  cronSecret: string | undefined;
+  logLevel: LogLevel;
+}
+
+/** Raised by `loadConfig` with one line per invalid variable. */
+export class ConfigError extends Error {
+  readonly problems: string[];
+
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+export const MIN_CRON_SECRET_LENGTH = 32;
+
+const S3_VARIABLES = [
+  'S3_ACCESS_KEY_ID',
+  'S3_SECRET_ACCESS_KEY',
+  'S3_BUCKET_NAME',
+  'S3_REGION',
+  'S3_ENDPOINT',
+  'S3_FORCE_PATH_STYLE',
+] as const;
+
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+type Env = Record<string, string | undefined>;
+
+/**
+ * Parses and validates the environment into a `Config`. Every problem is
+ * collected before raising, so one start-up attempt lists all of them.
+ * Empty values count as unset, as in the specification's `.env` example
+ * (`S3_ENDPOINT=`).
+ */
+export function loadConfig(env: Env): Config {
+  const problems: string[] = [];
+  const read = (name: string): string | undefined => {
+    const value = env[name]?.trim();
+    return value === undefined || value === '' ? undefined : value;
+  };
+
+  const port = parseInteger(read('PORT'), 'PORT', { min: 0, max: 65535, fallback: 8080 }, problems);
+  const host = read('HOST') ?? '127.0.0.1';
+  const publicUrl = parsePublicUrl(read('PUBLIC_URL'), problems);
+  const dataDir = path.resolve(read('DATA_DIR') ?? './data');
+  const database = parseDatabase(read('DATABASE_URL'), dataDir, problems);
+  const storage = parseStorage(read, dataDir, problems);
+  const days = parseInteger(read('BACKUP_RETENTION_DAYS'), 'BACKUP_RETENTION_DAYS', { min: 1, max: 36500, fallback: 30 }, problems);
+  const maxCount = parseInteger(read('BACKUP_MAX_COUNT'), 'BACKUP_MAX_COUNT', { min: 1, max: 1_000_000, fallback: 100 }, problems);
+  const cronSecret = parseCronSecret(env['CRON_SECRET'], problems);
+  const logLevel = parseLogLevel(read('LOG_LEVEL'), problems);
+
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return { port, host, publicUrl, dataDir, database, storage, retention: { days, maxCount }, cronSecret, logLevel };
+}
+
+function parseInteger(
+  raw: string | undefined,
+  name: string,
+  limits: { min: number; max: number; fallback: number },
+  problems: string[],
+): number {
+  if (raw === undefined) return limits.fallback;
+
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < limits.min || value > limits.max) {
+    problems.push(
+      `${name}="${raw}" is invalid: use a whole number from ${limits.min} to ${limits.max} / ` +
+        `${name}="${raw}" no es válido: use un número entero de ${limits.min} a ${limits.max}.`,
+    );
+    return limits.fallback;
+  }
+  return value;
+}
+
+function parsePublicUrl(raw: string | undefined, problems: string[]): string | undefined {
+  if (raw === undefined) return undefined;
+
+  if (!URL.canParse(raw) || !/^https?:$/.test(new URL(raw).protocol)) {
+    problems.push(
+      `PUBLIC_URL="${raw}" is invalid: use an http:// or https:// URL such as https://backups.example.com / ` +
+        `PUBLIC_URL="${raw}" no es válida: use una URL http:// o https://, por ejemplo https://backups.example.com.`,
+    );
+    return undefined;
+  }
+  return raw.replace(/\/+$/, '');
+}
+
+function parseDatabase(raw: string | undefined, dataDir: string, problems: string[]): DatabaseConfig {
+  const sqlite: DatabaseConfig = { kind: 'sqlite', file: path.join(dataDir, 'cloud-backup-sync.db') };
+  if (raw === undefined) return sqlite;
+
+  if (/^postgres(ql)?:\/\//.test(raw) && URL.canParse(raw)) return { kind: 'postgres', url: raw };
+
+  // The value may contain a password, so only its scheme is repeated.
+  const scheme = raw.split(':')[0] ?? '';
+  problems.push(
+    `DATABASE_URL (scheme "${scheme}") is invalid: use postgres://user:password@host:5432/database, or leave it unset for SQLite in DATA_DIR / ` +
+      `DATABASE_URL (esquema "${scheme}") no es válida: use postgres://usuario:clave@host:5432/base, o déjela vacía para usar SQLite en DATA_DIR.`,
+  );
+  return sqlite;
+}
+
+function parseStorage(read: (name: string) => string | undefined, dataDir: string, problems: string[]): StorageConfig {
+  const anyS3 = S3_VARIABLES.some((name) => read(name) !== undefined);
+  if (!anyS3) return { kind: 'filesystem', objectsDir: path.join(dataDir, 'objects') };
+
+  const required = (name: string): string => {
+    const value = read(name);
+    if (value === undefined) {
+      problems.push(
+        `${name} is missing: S3 storage is enabled because another S3_ variable is set, so set ${name} too, or unset every S3_ variable to use the filesystem / ` +
+          `Falta ${name}: el almacenamiento S3 está activo porque hay otra variable S3_, así que defina ${name}, o quite todas las S3_ para usar el disco local.`,
+      );
+    }
+    return value ?? '';
+  };
+
+  const accessKeyId = required('S3_ACCESS_KEY_ID');
+  const secretAccessKey = required('S3_SECRET_ACCESS_KEY');
+  const bucket = required('S3_BUCKET_NAME');
+  const region = required('S3_REGION');
+  const endpoint = read('S3_ENDPOINT');
+  if (endpoint !== undefined && (!URL.canParse(endpoint) || !/^https?:$/.test(new URL(endpoint).protocol))) {
+    problems.push(
+      `S3_ENDPOINT="${endpoint}" is invalid: use an http:// or https:// URL, or leave it empty for AWS / ` +
+        `S3_ENDPOINT="${endpoint}" no es válida: use una URL http:// o https://, o déjela vacía para AWS.`,
+    );
+  }
+  const forcePathStyle = parseBoolean(read('S3_FORCE_PATH_STYLE'), 'S3_FORCE_PATH_STYLE', problems);
+
+  return { kind: 's3', accessKeyId, secretAccessKey, bucket, region, endpoint, forcePathStyle };
+}
+
+function parseBoolean(raw: string | undefined, name: string, problems: string[]): boolean {
+  if (raw === undefined) return false;
+
+  const lower = raw.toLowerCase();
+  if (lower === 'true' || lower === '1') return true;
+  if (lower === 'false' || lower === '0') return false;
+  problems.push(`${name}="${raw}" is invalid: use true or false / ${name}="${raw}" no es válido: use true o false.`);
+  return false;
+}
+
+function parseCronSecret(raw: string | undefined, problems: string[]): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+
+  // The secret itself is never repeated in the message, only its length.
+  if (raw.length < MIN_CRON_SECRET_LENGTH) {
+    problems.push(
+      `CRON_SECRET is too short (${raw.length} characters): use at least ${MIN_CRON_SECRET_LENGTH} random characters, e.g. the output of "openssl rand -hex 32", or unset it to disable retention over HTTP / ` +
+        `CRON_SECRET es demasiado corto (${raw.length} caracteres): use al menos ${MIN_CRON_SECRET_LENGTH} caracteres aleatorios, por ejemplo la salida de "openssl rand -hex 32", o quítelo para desactivar la retención por HTTP.`,
+    );
+    return undefined;
+  }
+  return raw;
+}
+
+function parseLogLevel(raw: string | undefined, problems: string[]): LogLevel {
+  if (raw === undefined) return 'info';
+
+  const level = LOG_LEVELS.find((candidate) => candidate === raw.toLowerCase());
+  if (level === undefined) {
+    problems.push(
+      `LOG_LEVEL="${raw}" is invalid: use one of ${LOG_LEVELS.join(', ')} / LOG_LEVEL="${raw}" no es válido: use uno de ${LOG_LEVELS.join(', ')}.`,
+    );
+    return 'info';
+  }
+  return level;
+}

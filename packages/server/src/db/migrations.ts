@@ -1,0 +1,71 @@
+import { sql, type Kysely } from 'kysely';
+import type { Migration, MigrationProvider } from 'kysely/migration';
+
+/**
+ * Schema migrations, kept in code so that the server needs no migration
+ * files at run time. Names sort in the order they run. Every migration must
+ * produce the same schema on SQLite and PostgreSQL, so it uses only portable
+ * column types. Ids, enums and timestamps are `text`, with timestamps as
+ * fixed-width ISO-8601 UTC (see `timestamps.ts`). Byte sizes are `bigint`
+ * because backups can exceed 2 GiB.
+ */
+const migrations: Record<string, Migration> = {
+  '0001_initial': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('stores')
+        .addColumn('id', 'text', (column) => column.primaryKey())
+        .addColumn('name', 'text', (column) => column.notNull())
+        .addColumn('created_at', 'text', (column) => column.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('users')
+        .addColumn('id', 'text', (column) => column.primaryKey())
+        .addColumn('email', 'text', (column) => column.notNull().unique())
+        // No CHECK on role: SQLite cannot alter a CHECK without rebuilding the
+        // table, and the planned store-scoped device role would need exactly that.
+        .addColumn('role', 'text', (column) => column.notNull())
+        .addColumn('created_at', 'text', (column) => column.notNull())
+        .execute();
+
+      await db.schema
+        .createTable('api_tokens')
+        .addColumn('id', 'text', (column) => column.primaryKey())
+        .addColumn('user_id', 'text', (column) => column.notNull().references('users.id'))
+        .addColumn('token_hash', 'text', (column) => column.notNull().unique())
+        .addColumn('created_at', 'text', (column) => column.notNull())
+        .addColumn('last_used_at', 'text')
+        .addColumn('revoked_at', 'text')
+        .execute();
+
+      await db.schema
+        .createTable('cloud_backups')
+        .addColumn('id', 'text', (column) => column.primaryKey())
+        .addColumn('object_key', 'text', (column) => column.notNull().unique())
+        .addColumn('file_name', 'text', (column) => column.notNull())
+        .addColumn('size_bytes', 'bigint', (column) => column.notNull())
+        .addColumn('sha256', 'text', (column) => column.notNull())
+        .addColumn('status', 'text', (column) =>
+          column.notNull().defaultTo('UPLOADING').check(sql`status in ('UPLOADING', 'AVAILABLE', 'DELETED', 'FAILED')`),
+        )
+        .addColumn('store_id', 'text', (column) => column.notNull().references('stores.id'))
+        .addColumn('uploaded_by_id', 'text', (column) => column.references('users.id'))
+        .addColumn('created_at', 'text', (column) => column.notNull())
+        .addColumn('uploaded_at', 'text')
+        .addColumn('deleted_at', 'text')
+        .addUniqueConstraint('cloud_backups_store_id_sha256_key', ['store_id', 'sha256'])
+        .execute();
+
+      await db.schema.createIndex('cloud_backups_store_id_idx').on('cloud_backups').column('store_id').execute();
+      await db.schema.createIndex('cloud_backups_status_idx').on('cloud_backups').column('status').execute();
+      await db.schema.createIndex('api_tokens_user_id_idx').on('api_tokens').column('user_id').execute();
+    },
+  },
+};
+
+export const migrationProvider: MigrationProvider = {
+  async getMigrations() {
+    return migrations;
+  },
+};

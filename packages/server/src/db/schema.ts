@@ -1,0 +1,52 @@
+/**
+ * Row types of each table, for Kysely. Timestamps are ISO-8601 UTC strings with
+ * millisecond precision (see `timestamps.ts`); `size_bytes` is a BIGINT that
+ * pg returns as a string and better-sqlite3 as a number.
+ */
+export interface StoresTable {
+  id: string;
+  name: string;
+  created_at: string;
+}
+
+export type UserRole = 'SUPERADMIN';
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  role: UserRole;
+  created_at: string;
+}
+
+export interface ApiTokensTable {
+  id: string;
+  user_id: string;
+  token_hash: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export type BackupStatus = 'UPLOADING' | 'AVAILABLE' | 'DELETED' | 'FAILED';
+
+export interface CloudBackupsTable {
+  id: string;
+  object_key: string;
+  file_name: string;
+  size_bytes: string | number;
+  sha256: string;
+  status: BackupStatus;
+  store_id: string;
+  uploaded_by_id: string | null;
+  created_at: string;
+  uploaded_at: string | null;
+  deleted_at: string | null;
+}
+
+export interface DatabaseSchema {
+  stores: StoresTable;
+  users: UsersTable;
+  api_tokens: ApiTokensTable;
+  cloud_backups: CloudBackupsTable;
+}
+

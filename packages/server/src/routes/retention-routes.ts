@@ -1,0 +1,31 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { AppError } from '../http/app-error.ts';
+import type { RetentionResult } from '../services/retention-service.ts';
+
+/**
+ * `POST /api/cloud-backups/retention-run`, protected by `X-Cron-Secret`
+ * instead of a token so that a plain cron job can call it.
+ */
+export function registerRetentionRoutes(
+  app: FastifyInstance,
+  options: { cronSecret: string | undefined; run: () => Promise<RetentionResult> },
+): void {
+  app.post('/api/cloud-backups/retention-run', async (request) => {
+    checkCronSecret(request, options.cronSecret);
+    const result = await options.run();
+    return { success: true, ...result };
+  });
+}
+
+function checkCronSecret(request: FastifyRequest, cronSecret: string | undefined): void {
+  if (cronSecret === undefined) throw new AppError('RETENTION_DISABLED');
+
+  const header = request.headers['x-cron-secret'];
+  const sent = typeof header === 'string' ? header : '';
+  // Comparing fixed-length digests keeps the comparison constant-time and
+  // does not reveal the secret's length.
+  const expectedDigest = createHash('sha256').update(cronSecret).digest();
+  const sentDigest = createHash('sha256').update(sent).digest();
+  if (sent === '' || !timingSafeEqual(sentDigest, expectedDigest)) throw new AppError('INVALID_CRON_SECRET');
+}

@@ -1,0 +1,195 @@
+import { randomUUID } from 'node:crypto';
+import {
+  PRESIGNED_URL_TTL_SECONDS,
+  type CloudBackup,
+  type ConfirmUploadBody,
+  type RequestDownloadResponse,
+  type RequestUploadBody,
+} from '@cloud-backup-sync/protocol';
+import type { Logger } from 'pino';
+import { nowTimestamp } from '../db/timestamps.ts';
+import { AppError } from '../http/app-error.ts';
+import type { BackupRepository, BackupRow } from '../repositories/backup-repository.ts';
+import type { StoreRepository } from '../repositories/store-repository.ts';
+import { backupObjectKey } from '../storage/object-key.ts';
+import type { StorageDriver } from '../storage/storage-driver.ts';
+import type { Principal } from './auth-service.ts';
+
+export type RequestUploadOutcome =
+  | { exists: true; backupId: string }
+  | { exists: false; uploadUrl: string; objectKey: string; backupId: string; expiresIn: number };
+
+export interface ConfirmedBackup {
+  id: string;
+  status: BackupRow['status'];
+  uploadedAt: string | null;
+}
+
+export interface BackupServiceDependencies {
+  backups: BackupRepository;
+  stores: StoreRepository;
+  storage: StorageDriver;
+  logger: Logger;
+}
+
+/** The backup life cycle: UPLOADING → AVAILABLE → DELETED, with FAILED for any failed verification. */
+export class BackupService {
+  readonly #backups: BackupRepository;
+  readonly #stores: StoreRepository;
+  readonly #storage: StorageDriver;
+  readonly #logger: Logger;
+
+  constructor(dependencies: BackupServiceDependencies) {
+    this.#backups = dependencies.backups;
+    this.#stores = dependencies.stores;
+    this.#storage = dependencies.storage;
+    this.#logger = dependencies.logger;
+  }
+
+  async listBackups(storeId: string | undefined): Promise<CloudBackup[]> {
+    const rows = await this.#backups.listWithStoreName(storeId);
+    return rows.map((row) => ({
+      id: row.id,
+      objectKey: row.objectKey,
+      fileName: row.fileName,
+      sizeBytes: row.sizeBytes,
+      sha256: row.sha256,
+      status: row.status,
+      storeId: row.storeId,
+      storeName: row.storeName,
+      createdAt: row.createdAt,
+      uploadedAt: row.uploadedAt,
+    }));
+  }
+
+  /**
+   * Returns `exists: true` for an AVAILABLE (store, sha256) pair, otherwise a
+   * presigned PUT URL. A pair that has a row in any other state reuses that
+   * row, so (store_id, sha256) stays unique and retries never pile up rows.
+   */
+  async requestUpload(principal: Principal, request: RequestUploadBody): Promise<RequestUploadOutcome> {
+    const store = await this.#stores.findById(request.storeId);
+    if (store === undefined) throw new AppError('STORE_NOT_FOUND', { storeId: request.storeId });
+    if (request.sizeBytes > this.#storage.maxUploadBytes) {
+      throw new AppError('SIZE_TOO_LARGE', { value: request.sizeBytes, limit: this.#storage.maxUploadBytes });
+    }
+
+    const backup = await this.#findOrCreateRow(principal, request);
+    if (backup.status === 'AVAILABLE') return { exists: true, backupId: backup.id };
+
+    if (backup.status !== 'UPLOADING' || backup.sizeBytes !== request.sizeBytes || backup.fileName !== request.fileName) {
+      const restarted = await this.#backups.restartUpload(backup.id, {
+        fileName: request.fileName,
+        sizeBytes: request.sizeBytes,
+        uploadedById: principal.userId,
+      });
+      // Not restarted means a concurrent confirmation made the row AVAILABLE.
+      if (!restarted) return { exists: true, backupId: backup.id };
+      this.#logger.info({ backupId: backup.id, storeId: backup.storeId, previousStatus: backup.status }, 'backup upload restarted');
+    }
+
+    const uploadUrl = await this.#storage.presignUpload({
+      objectKey: backup.objectKey,
+      sizeBytes: request.sizeBytes,
+      sha256: request.sha256,
+      expiresIn: PRESIGNED_URL_TTL_SECONDS,
+    });
+    return { exists: false, uploadUrl, objectKey: backup.objectKey, backupId: backup.id, expiresIn: PRESIGNED_URL_TTL_SECONDS };
+  }
+
+  /**
+   * Verifies the stored object against the row and makes the backup
+   * AVAILABLE. A size or checksum mismatch marks the row FAILED before the
+   * object is removed, so a crash in between never leaves bad bytes AVAILABLE.
+   */
+  async confirmUpload(request: ConfirmUploadBody): Promise<ConfirmedBackup> {
+    const backup = await this.#findBackup(request.backupId);
+    if (backup.sha256 !== request.sha256) throw new AppError('SHA256_MISMATCH', { backupId: backup.id });
+    if (backup.status === 'AVAILABLE') return confirmedBackup(backup);
+    if (backup.status === 'DELETED') throw new AppError('BACKUP_DELETED', { backupId: backup.id });
+
+    const stored = await this.#storage.stat(backup.objectKey);
+    if (stored === null) throw new AppError('UPLOAD_INCOMPLETE', { backupId: backup.id });
+
+    if (stored.sizeBytes !== backup.sizeBytes) {
+      await this.#rejectUpload(backup, 'size mismatch');
+      throw new AppError('SIZE_MISMATCH', { actual: stored.sizeBytes, expected: backup.sizeBytes });
+    }
+
+    const actualSha256 = stored.sha256 ?? (await this.#storage.hashObject(backup.objectKey));
+    if (actualSha256 !== backup.sha256) {
+      await this.#rejectUpload(backup, 'checksum mismatch');
+      throw new AppError('CHECKSUM_MISMATCH', { actual: actualSha256, expected: backup.sha256 });
+    }
+
+    const uploadedAt = nowTimestamp();
+    const marked = await this.#backups.markAvailable(backup.id, uploadedAt);
+    const current = marked ? { ...backup, status: 'AVAILABLE' as const, uploadedAt } : await this.#findBackup(backup.id);
+    if (current.status !== 'AVAILABLE') throw new AppError('BACKUP_NOT_AVAILABLE', { backupId: backup.id, status: current.status });
+
+    this.#logger.info({ backupId: backup.id, storeId: backup.storeId, sizeBytes: backup.sizeBytes }, 'backup upload confirmed');
+    return confirmedBackup(current);
+  }
+
+  async requestDownload(backupId: string): Promise<RequestDownloadResponse> {
+    const backup = await this.#findBackup(backupId);
+    if (backup.status !== 'AVAILABLE') throw new AppError('BACKUP_NOT_AVAILABLE', { backupId, status: backup.status });
+
+    const downloadUrl = await this.#storage.presignDownload({
+      objectKey: backup.objectKey,
+      fileName: backup.fileName,
+      expiresIn: PRESIGNED_URL_TTL_SECONDS,
+    });
+    return { downloadUrl, fileName: backup.fileName, expiresIn: PRESIGNED_URL_TTL_SECONDS };
+  }
+
+  /**
+   * Deletes the object first and marks the row DELETED second: a crash in
+   * between leaves a row that a repeated delete (or retention) finishes,
+   * never a DELETED row whose bytes still sit in storage.
+   */
+  async deleteBackup(backupId: string): Promise<void> {
+    const backup = await this.#findBackup(backupId);
+    if (backup.status === 'DELETED') return;
+
+    await this.#storage.deleteObject(backup.objectKey);
+    await this.#backups.markDeleted(backup.id, nowTimestamp());
+    this.#logger.info({ backupId, storeId: backup.storeId }, 'backup deleted');
+  }
+
+  async #findBackup(backupId: string): Promise<BackupRow> {
+    const backup = await this.#backups.findById(backupId);
+    if (backup === undefined) throw new AppError('BACKUP_NOT_FOUND', { backupId });
+    return backup;
+  }
+
+  async #findOrCreateRow(principal: Principal, request: RequestUploadBody): Promise<BackupRow> {
+    const existing = await this.#backups.findByStoreAndSha256(request.storeId, request.sha256);
+    if (existing !== undefined) return existing;
+
+    const now = new Date();
+    return this.#backups.insertOrGet({
+      id: randomUUID(),
+      objectKey: backupObjectKey(request.storeId, request.sha256, now),
+      fileName: request.fileName,
+      sizeBytes: request.sizeBytes,
+      sha256: request.sha256,
+      status: 'UPLOADING',
+      storeId: request.storeId,
+      uploadedById: principal.userId,
+      createdAt: now.toISOString(),
+      uploadedAt: null,
+      deletedAt: null,
+    });
+  }
+
+  async #rejectUpload(backup: BackupRow, reason: string): Promise<void> {
+    await this.#backups.markFailed(backup.id);
+    await this.#storage.deleteObject(backup.objectKey);
+    this.#logger.warn({ backupId: backup.id, storeId: backup.storeId, reason }, 'backup upload rejected');
+  }
+}
+
+function confirmedBackup(backup: BackupRow): ConfirmedBackup {
+  return { id: backup.id, status: backup.status, uploadedAt: backup.uploadedAt };
+}

@@ -1,0 +1,136 @@
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadBucketCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { S3_MAX_SINGLE_UPLOAD_BYTES } from '@cloud-backup-sync/protocol';
+import type { StorageConfig } from '../../config/config.ts';
+import { attachmentContentDisposition } from '../content-disposition.ts';
+import { assertSafeObjectKey } from '../object-key.ts';
+import type { ObjectStat, StorageDriver } from '../storage-driver.ts';
+import { describeBucketError, isObjectNotFound, translateS3Error } from './s3-errors.ts';
+
+export type S3StorageConfig = Extract<StorageConfig, { kind: 's3' }>;
+
+/**
+ * Stores objects in an S3-compatible bucket. Clients upload and download
+ * straight to the bucket through presigned URLs; the server only signs,
+ * inspects and deletes.
+ */
+export class S3Driver implements StorageDriver {
+  readonly kind = 's3';
+  readonly maxUploadBytes = S3_MAX_SINGLE_UPLOAD_BYTES;
+  readonly #client: S3Client;
+  readonly #bucket: string;
+
+  constructor(config: S3StorageConfig) {
+    this.#bucket = config.bucket;
+    this.#client = new S3Client({
+      region: config.region,
+      endpoint: config.endpoint,
+      forcePathStyle: config.forcePathStyle,
+      credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey },
+      // The SDK's default (WHEN_SUPPORTED in @aws-sdk/checksums, as installed
+      // with client-s3 3.1178) adds checksums to uploads and validates them on
+      // downloads. Several S3-compatible providers (R2, B2, MinIO) reject or
+      // mishandle those, so checksums are sent only when an operation requires one.
+      requestChecksumCalculation: 'WHEN_REQUIRED',
+      responseChecksumValidation: 'WHEN_REQUIRED',
+    });
+  }
+
+  /** Checks with HeadBucket that the bucket exists and the credentials may use it. */
+  async ensureReady(): Promise<void> {
+    try {
+      await this.#client.send(new HeadBucketCommand({ Bucket: this.#bucket }));
+    } catch (error) {
+      throw describeBucketError(error, this.#bucket) ?? translateS3Error(error, 'HeadBucket');
+    }
+  }
+
+  /**
+   * Signs a PUT whose Content-Length is part of the signature, so the
+   * provider rejects a body of any other size.
+   */
+  async presignUpload(request: { objectKey: string; sizeBytes: number; sha256: string; expiresIn: number }): Promise<string> {
+    assertSafeObjectKey(request.objectKey);
+    // TODO: sign x-amz-checksum-sha256 as a header when a client declares
+    // support, so that the provider itself rejects altered bytes. Until then the
+    // server's confirmation (stat, then a read-back hash) is the only content check,
+    // and a holder of the still-valid URL could overwrite the object after it.
+    const command = new PutObjectCommand({ Bucket: this.#bucket, Key: request.objectKey, ContentLength: request.sizeBytes });
+    return getSignedUrl(this.#client, command, {
+      expiresIn: request.expiresIn,
+      signableHeaders: new Set(['content-length']),
+    });
+  }
+
+  async presignDownload(request: { objectKey: string; fileName: string; expiresIn: number }): Promise<string> {
+    assertSafeObjectKey(request.objectKey);
+    const command = new GetObjectCommand({
+      Bucket: this.#bucket,
+      Key: request.objectKey,
+      ResponseContentDisposition: attachmentContentDisposition(request.fileName),
+    });
+    return getSignedUrl(this.#client, command, { expiresIn: request.expiresIn });
+  }
+
+  async stat(objectKey: string): Promise<ObjectStat | null> {
+    assertSafeObjectKey(objectKey);
+    let head;
+    try {
+      head = await this.#client.send(
+        new HeadObjectCommand({ Bucket: this.#bucket, Key: objectKey, ChecksumMode: 'ENABLED' }),
+      );
+    } catch (error) {
+      if (isObjectNotFound(error)) return null;
+      throw translateS3Error(error, 'HeadObject');
+    }
+
+    const sizeBytes = head.ContentLength ?? 0;
+    // A COMPOSITE checksum (multipart) is a checksum of part checksums, not of
+    // the object's bytes, so only FULL_OBJECT (or an untyped single-part) counts.
+    const fullObject = head.ChecksumType === undefined || head.ChecksumType === 'FULL_OBJECT';
+    if (head.ChecksumSHA256 !== undefined && fullObject && !head.ChecksumSHA256.includes('-')) {
+      return { sizeBytes, sha256: Buffer.from(head.ChecksumSHA256, 'base64').toString('hex') };
+    }
+    return { sizeBytes };
+  }
+
+  async hashObject(objectKey: string): Promise<string> {
+    assertSafeObjectKey(objectKey);
+    const object = await this.#send('GetObject', () =>
+      this.#client.send(new GetObjectCommand({ Bucket: this.#bucket, Key: objectKey })),
+    );
+    if (!(object.Body instanceof Readable)) throw new Error(`GetObject ${objectKey} returned no readable body`);
+
+    const hash = createHash('sha256');
+    try {
+      await pipeline(object.Body, hash);
+    } catch (error) {
+      throw translateS3Error(error, 'GetObject body');
+    }
+    return hash.digest('hex');
+  }
+
+  async deleteObject(objectKey: string): Promise<void> {
+    assertSafeObjectKey(objectKey);
+    // S3 returns 204 for an absent key too, so deletion is idempotent.
+    await this.#send('DeleteObject', () => this.#client.send(new DeleteObjectCommand({ Bucket: this.#bucket, Key: objectKey })));
+  }
+
+  async #send<T>(operation: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      throw translateS3Error(error, operation);
+    }
+  }
+}

@@ -1,0 +1,35 @@
+/** Size and checksum of a stored object. */
+export interface ObjectStat {
+  sizeBytes: number;
+  /** Lowercase hex SHA-256 of the whole object, when the provider returned one or the driver recorded one. */
+  sha256?: string;
+}
+
+/**
+ * One place where backup objects live. Drivers raise `AppError`
+ * `STORAGE_UNAVAILABLE` when the storage cannot be reached, and rethrow
+ * anything else they do not recognise.
+ */
+export interface StorageDriver {
+  readonly kind: 'filesystem' | 's3';
+  /** Largest object one presigned PUT may carry, in bytes. */
+  readonly maxUploadBytes: number;
+
+  /** Returns a URL that accepts exactly one PUT of `sizeBytes` bytes for `expiresIn` seconds. */
+  presignUpload(request: { objectKey: string; sizeBytes: number; sha256: string; expiresIn: number }): Promise<string>;
+
+  /** Returns a GET URL whose response carries `Content-Disposition: attachment` with `fileName`. */
+  presignDownload(request: { objectKey: string; fileName: string; expiresIn: number }): Promise<string>;
+
+  /** Returns the object's size and, when known without reading it, its SHA-256; null when absent. */
+  stat(objectKey: string): Promise<ObjectStat | null>;
+
+  /** Reads the whole object as a stream and returns its lowercase hex SHA-256. */
+  hashObject(objectKey: string): Promise<string>;
+
+  /** Deletes the object; deleting an absent object succeeds. */
+  deleteObject(objectKey: string): Promise<void>;
+
+  /** Checks that the storage is reachable and usable, creating local folders when needed. */
+  ensureReady(): Promise<void>;
+}

@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { test } from 'node:test';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { FilesystemDriver } from '../../src/storage/filesystem/filesystem-driver.ts';
+import { UrlSigner } from '../../src/storage/filesystem/url-signer.ts';
+import { S3Driver } from '../../src/storage/s3/s3-driver.ts';
+import { startS3rver } from '../helpers/start-s3rver.ts';
+import { startTestServer } from '../helpers/start-test-server.ts';
+import { describeStorageDriver } from './driver-suite.ts';
+
+// The filesystem driver's URLs are served by the API server, so the suite
+// drives a second driver instance over the same data folder and signing secret.
+describeStorageDriver('filesystem', async () => {
+  const server = await startTestServer({ database: 'sqlite', storage: 'filesystem' });
+  const objectsDir = path.join(server.dataDir, 'objects');
+  const driver = new FilesystemDriver({ objectsDir, dataDir: server.dataDir, baseUrl: () => server.url });
+  const signer = new UrlSigner(path.join(server.dataDir, 'url-signing.key'));
+  await signer.load();
+
+  return {
+    driver,
+    verifiesContentOnPut: true,
+    verifiesSizeOnPut: true,
+    async expiredUploadUrl(request) {
+      const query = signer.sign({ method: 'PUT', ...request, expiresAt: Math.floor(Date.now() / 1000) - 1 });
+      return `${server.url}/api/storage/objects/${request.objectKey}?${query}`;
+    },
+    close: server.close,
+  };
+});
+
+describeStorageDriver('s3 (s3rver)', async () => {
+  const s3 = await startS3rver();
+  const config = {
+    kind: 's3' as const,
+    accessKeyId: s3.accessKeyId,
+    secretAccessKey: s3.secretAccessKey,
+    bucket: s3.bucket,
+    region: s3.region,
+    endpoint: s3.endpoint,
+    forcePathStyle: true,
+  };
+  const client = new S3Client({ ...config, credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey } });
+
+  return {
+    driver: new S3Driver(config),
+    verifiesContentOnPut: false,
+    verifiesSizeOnPut: false,
+    async expiredUploadUrl(request) {
+      // Signed 20 minutes ago with a 10-minute lifetime.
+      const command = new PutObjectCommand({ Bucket: s3.bucket, Key: request.objectKey, ContentLength: request.sizeBytes });
+      return getSignedUrl(client, command, { expiresIn: 600, signingDate: new Date(Date.now() - 1_200_000) });
+    },
+    async close() {
+      client.destroy();
+      await s3.close();
+    },
+  };
+});
+
+test('s3 presigned URLs carry no checksum query parameters', async () => {
+  const s3 = await startS3rver();
+  try {
+    const driver = new S3Driver({
+      kind: 's3',
+      accessKeyId: s3.accessKeyId,
+      secretAccessKey: s3.secretAccessKey,
+      bucket: s3.bucket,
+      region: s3.region,
+      endpoint: s3.endpoint,
+      forcePathStyle: true,
+    });
+    const objectKey = `stores/a/2026/01/01/${'a'.repeat(64)}.zip`;
+    const uploadUrl = new URL(await driver.presignUpload({ objectKey, sizeBytes: 1234, sha256: 'a'.repeat(64), expiresIn: 600 }));
+    const downloadUrl = new URL(await driver.presignDownload({ objectKey, fileName: 'x.zip', expiresIn: 600 }));
+
+    for (const url of [uploadUrl, downloadUrl]) {
+      const checksumKeys = [...url.searchParams.keys()].filter((key) => /^x-amz-(sdk-)?checksum-/i.test(key));
+      assert.deepEqual(checksumKeys, []);
+    }
+    assert.ok(uploadUrl.searchParams.get('X-Amz-SignedHeaders')?.split(';').includes('content-length'));
+    assert.equal(uploadUrl.searchParams.get('X-Amz-Expires'), '600');
+  } finally {
+    await s3.close();
+  }
+});
