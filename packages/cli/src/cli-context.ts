@@ -1,0 +1,35 @@
+import { translate, type Locale } from '@cloud-backup-sync/protocol';
+import { cliMessages, type CliMessageKey } from './messages.ts';
+
+export interface OutputStream {
+  write(text: string): unknown;
+  isTTY?: boolean;
+}
+
+/** Everything a command touches outside its arguments, so tests can run commands in-process. */
+export interface CliContext {
+  stdout: OutputStream;
+  stderr: OutputStream;
+  env: NodeJS.ProcessEnv;
+  locale: Locale;
+  /** Aborted on SIGINT or SIGTERM; long-running commands stop cleanly when it fires. */
+  signal: AbortSignal;
+}
+
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
+
+export function message(context: CliContext, key: CliMessageKey, params: Record<string, string | number> = {}): string {
+  return translate(cliMessages, key, context.locale, params);
+}
+
+export function printLine(stream: OutputStream, text: string): void {
+  stream.write(`${text}\n`);
+}
+
+/** Resolves when `signal` aborts (SIGINT or SIGTERM in the real command). */
+export function waitForAbort(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+}

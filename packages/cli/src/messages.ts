@@ -1,0 +1,332 @@
+import { pickLocale, type Catalogue, type Locale } from '@cloud-backup-sync/protocol';
+
+/**
+ * Picks the CLI language the POSIX way: the first non-empty of LC_ALL,
+ * LC_MESSAGES and LANG. English only when that value names English;
+ * Spanish otherwise, including for "C" and "POSIX".
+ */
+export function localeFromEnv(env: NodeJS.ProcessEnv): Locale {
+  const value = [env.LC_ALL, env.LC_MESSAGES, env.LANG].find((candidate) => candidate !== undefined && candidate !== '');
+  return pickLocale(value);
+}
+
+const helpMain = {
+  es: `Uso: backup-sync <comando> [opciones]
+
+Comandos:
+  serve                     Inicia la API en la nube (lee las variables de entorno y .env)
+  admin create-superadmin   Crea un superadministrador y muestra su token
+  stores create | list      Crea o lista tiendas
+  backups list              Lista los backups en la nube
+  agent                     Sube los .zip de una carpeta de backups
+  restore                   Descarga, verifica y extrae un backup en una carpeta nueva
+  retention run             Elimina los backups vencidos (BACKUP_RETENTION_DAYS, BACKUP_MAX_COUNT)
+
+Use "backup-sync <comando> --help" para ver las opciones de cada comando.
+--api y --token también se leen de BACKUP_SYNC_API y BACKUP_SYNC_TOKEN.
+Códigos de salida: 0 éxito, 1 fallo, 2 uso incorrecto.`,
+  en: `Usage: backup-sync <command> [options]
+
+Commands:
+  serve                     Start the cloud API (reads environment variables and .env)
+  admin create-superadmin   Create a super-administrator and print its token
+  stores create | list      Create or list stores
+  backups list              List the backups in the cloud
+  agent                     Upload the .zip files of a backups folder
+  restore                   Download, verify and extract a backup into a new folder
+  retention run             Delete expired backups (BACKUP_RETENTION_DAYS, BACKUP_MAX_COUNT)
+
+Run "backup-sync <command> --help" for the options of each command.
+--api and --token are also read from BACKUP_SYNC_API and BACKUP_SYNC_TOKEN.
+Exit codes: 0 success, 1 failure, 2 usage error.`,
+};
+
+export const cliMessages = {
+  'help.main': helpMain,
+  'help.serve': {
+    es: `Uso: backup-sync serve
+
+Inicia la API en la nube con la configuración de las variables de entorno
+(y del archivo .env de la carpeta actual, si existe). Sin variables S3 usa
+SQLite y el almacenamiento en archivos dentro de DATA_DIR.
+Se detiene con Ctrl-C (SIGINT) o SIGTERM.`,
+    en: `Usage: backup-sync serve
+
+Starts the cloud API with the configuration from the environment variables
+(and from the .env file of the current folder, when present). Without S3
+variables it uses SQLite and file storage inside DATA_DIR.
+Stops on Ctrl-C (SIGINT) or SIGTERM.`,
+  },
+  'help.admin': {
+    es: `Uso: backup-sync admin create-superadmin --email CORREO [--json]
+
+  --email CORREO   Correo del nuevo superadministrador
+  --json           Imprime solo {"token": "..."} en la salida estándar
+
+Usa la misma configuración que "serve" (DATA_DIR o DATABASE_URL).
+El token se muestra una sola vez: guárdelo.`,
+    en: `Usage: backup-sync admin create-superadmin --email EMAIL [--json]
+
+  --email EMAIL    Email of the new super-administrator
+  --json           Print only {"token": "..."} on standard output
+
+Uses the same configuration as "serve" (DATA_DIR or DATABASE_URL).
+The token is shown once: keep it.`,
+  },
+  'help.stores': {
+    es: `Uso: backup-sync stores create --name NOMBRE [--id ID] [--json] [--api URL] [--token TOKEN]
+     backup-sync stores list [--json] [--api URL] [--token TOKEN]
+
+  --name NOMBRE    Nombre visible de la tienda (1 a 200 caracteres)
+  --id ID          Identificador de la tienda (1 a 64 letras, números, "-" o "_"); si falta, lo elige el servidor
+  --json           Imprime el resultado en JSON
+  --api URL        URL de la API (o BACKUP_SYNC_API), por ejemplo http://127.0.0.1:3000
+  --token TOKEN    Token de superadministrador (o BACKUP_SYNC_TOKEN)`,
+    en: `Usage: backup-sync stores create --name NAME [--id ID] [--json] [--api URL] [--token TOKEN]
+       backup-sync stores list [--json] [--api URL] [--token TOKEN]
+
+  --name NAME      Display name of the store (1 to 200 characters)
+  --id ID          Store id (1 to 64 letters, digits, "-" or "_"); the server picks one when missing
+  --json           Print the result as JSON
+  --api URL        API URL (or BACKUP_SYNC_API), for example http://127.0.0.1:3000
+  --token TOKEN    Super-administrator token (or BACKUP_SYNC_TOKEN)`,
+  },
+  'help.backups': {
+    es: `Uso: backup-sync backups list [--store ID] [--json] [--api URL] [--token TOKEN]
+
+  --store ID       Muestra solo los backups de esa tienda
+  --json           Imprime la respuesta de la API en JSON
+  --api URL        URL de la API (o BACKUP_SYNC_API)
+  --token TOKEN    Token de superadministrador (o BACKUP_SYNC_TOKEN)`,
+    en: `Usage: backup-sync backups list [--store ID] [--json] [--api URL] [--token TOKEN]
+
+  --store ID       Show only the backups of that store
+  --json           Print the API response as JSON
+  --api URL        API URL (or BACKUP_SYNC_API)
+  --token TOKEN    Super-administrator token (or BACKUP_SYNC_TOKEN)`,
+  },
+  'help.agent': {
+    es: `Uso: backup-sync agent --store ID --dir CARPETA [--once] [--api URL] [--token TOKEN]
+
+  --store ID       Tienda a la que pertenecen los backups
+  --dir CARPETA    Carpeta donde el punto de venta deja los .zip; el estado queda en CARPETA/cloud-sync.json
+  --once           Hace una sola pasada y termina: código 0 solo si no queda nada pendiente ni fallido
+  --api URL        URL de la API (o BACKUP_SYNC_API)
+  --token TOKEN    Token de la tienda o de superadministrador (o BACKUP_SYNC_TOKEN)
+
+Sin --once sincroniza ahora, cada 15 minutos y unos segundos después de que aparece\no cambia un .zip en la carpeta, hasta Ctrl-C o SIGTERM.`,
+    en: `Usage: backup-sync agent --store ID --dir FOLDER [--once] [--api URL] [--token TOKEN]
+
+  --store ID       Store the backups belong to
+  --dir FOLDER     Folder where the point of sale writes its .zip files; the state is kept in FOLDER/cloud-sync.json
+  --once           Run one pass and exit: code 0 only when nothing is left pending or failed
+  --api URL        API URL (or BACKUP_SYNC_API)
+  --token TOKEN    Store or super-administrator token (or BACKUP_SYNC_TOKEN)
+
+Without --once it syncs now, every 15 minutes and a few seconds after a .zip appears\nor changes in the folder, until Ctrl-C or SIGTERM.`,
+  },
+  'help.restore': {
+    es: `Uso: backup-sync restore (--backup ID | --store ID --latest) --to CARPETA [--api URL] [--token TOKEN]
+
+  --backup ID      Backup a restaurar
+  --store ID       Con --latest: restaura el backup AVAILABLE más reciente de esa tienda
+  --latest         Elige el backup más reciente (requiere --store)
+  --to CARPETA     Carpeta nueva o vacía donde se extrae el backup
+  --api URL        URL de la API (o BACKUP_SYNC_API)
+  --token TOKEN    Token de superadministrador (o BACKUP_SYNC_TOKEN)
+
+Verifica el tamaño y el SHA-256 antes de extraer; si algo falla, la carpeta no se crea.`,
+    en: `Usage: backup-sync restore (--backup ID | --store ID --latest) --to FOLDER [--api URL] [--token TOKEN]
+
+  --backup ID      Backup to restore
+  --store ID       With --latest: restore the newest AVAILABLE backup of that store
+  --latest         Pick the newest backup (needs --store)
+  --to FOLDER      New or empty folder to extract the backup into
+  --api URL        API URL (or BACKUP_SYNC_API)
+  --token TOKEN    Super-administrator token (or BACKUP_SYNC_TOKEN)
+
+Checks the size and SHA-256 before extracting; if anything fails, the folder is not created.`,
+  },
+  'help.retention': {
+    es: `Uso: backup-sync retention run [--json]
+
+  --json           Imprime el resultado como la respuesta de POST /api/cloud-backups/retention-run
+
+Elimina los backups AVAILABLE subidos hace más de BACKUP_RETENTION_DAYS días y, por
+tienda, los que exceden los BACKUP_MAX_COUNT más recientes. Usa la misma
+configuración que "serve" y no necesita CRON_SECRET.`,
+    en: `Usage: backup-sync retention run [--json]
+
+  --json           Print the result like the response of POST /api/cloud-backups/retention-run
+
+Deletes AVAILABLE backups uploaded more than BACKUP_RETENTION_DAYS days ago and, per
+store, those beyond the newest BACKUP_MAX_COUNT. Uses the same configuration
+as "serve" and needs no CRON_SECRET.`,
+  },
+
+  'usage.missingCommand': {
+    es: 'Falta el comando. Use "backup-sync --help" para ver los comandos.',
+    en: 'Missing command. Run "backup-sync --help" to see the commands.',
+  },
+  'usage.unknownCommand': {
+    es: 'Comando desconocido "{command}". Use "backup-sync --help" para ver los comandos.',
+    en: 'Unknown command "{command}". Run "backup-sync --help" to see the commands.',
+  },
+  'usage.unknownSubcommand': {
+    es: 'Subcomando desconocido "{command}" de "{parent}". Use "backup-sync {parent} --help".',
+    en: 'Unknown subcommand "{command}" of "{parent}". Run "backup-sync {parent} --help".',
+  },
+  'usage.unknownFlag': {
+    es: 'Opción desconocida {flag}. Use "backup-sync {command} --help" para ver las opciones.',
+    en: 'Unknown option {flag}. Run "backup-sync {command} --help" to see the options.',
+  },
+  'usage.missingValue': {
+    es: 'Falta el valor de {flag}. Escriba {flag} seguido del valor.',
+    en: 'Missing value for {flag}. Write {flag} followed by the value.',
+  },
+  'usage.flagTakesNoValue': {
+    es: '{flag} no lleva valor. Quite "={value}".',
+    en: '{flag} takes no value. Remove "={value}".',
+  },
+  'usage.flagRepeated': {
+    es: '{flag} aparece más de una vez. Indíquelo una sola vez.',
+    en: '{flag} is given more than once. Give it once.',
+  },
+  'usage.unexpectedArgument': {
+    es: 'Argumento inesperado "{value}". Use "backup-sync {command} --help" para ver el uso.',
+    en: 'Unexpected argument "{value}". Run "backup-sync {command} --help" for the usage.',
+  },
+  'usage.missingFlag': {
+    es: 'Falta {flag}: {hint}.',
+    en: 'Missing {flag}: {hint}.',
+  },
+  'usage.invalidUrl': {
+    es: '{flag} "{value}" no es una URL http:// o https:// válida. Ejemplo: http://127.0.0.1:3000',
+    en: '{flag} "{value}" is not a valid http:// or https:// URL. Example: http://127.0.0.1:3000',
+  },
+  'usage.invalidId': {
+    es: '{flag} "{value}" no es un identificador válido: use de 1 a 64 letras, números, "-" o "_".',
+    en: '{flag} "{value}" is not a valid id: use 1 to 64 letters, digits, "-" or "_".',
+  },
+  'usage.invalidEmail': {
+    es: '--email "{value}" no es un correo válido. Ejemplo: --email admin@example.com',
+    en: '--email "{value}" is not a valid email address. Example: --email admin@example.com',
+  },
+  'usage.invalidStoreName': {
+    es: '--name "{value}" no es válido: use de 1 a 200 caracteres sin caracteres de control.',
+    en: '--name "{value}" is invalid: use 1 to 200 characters without control characters.',
+  },
+  'usage.invalidToken': {
+    es: '{flag} está vacío o contiene espacios. Copie el token completo que mostró "admin create-superadmin".',
+    en: '{flag} is empty or contains spaces. Copy the whole token printed by "admin create-superadmin".',
+  },
+  'usage.dirNotFound': {
+    es: '--dir "{value}" no existe o no es una carpeta. Indique la carpeta donde el punto de venta deja los .zip.',
+    en: '--dir "{value}" does not exist or is not a folder. Give the folder where the point of sale writes its .zip files.',
+  },
+  'usage.restoreSourceBoth': {
+    es: 'Use --backup ID o bien --store ID --latest, no ambos.',
+    en: 'Use either --backup ID or --store ID --latest, not both.',
+  },
+  'usage.restoreSourceNone': {
+    es: 'Indique qué restaurar: --backup ID, o --store ID --latest para el más reciente.',
+    en: 'Say what to restore: --backup ID, or --store ID --latest for the newest one.',
+  },
+  'usage.latestNeedsStore': {
+    es: '--latest requiere --store ID.',
+    en: '--latest needs --store ID.',
+  },
+  'usage.storeNeedsLatest': {
+    es: '--store necesita --latest para elegir el backup más reciente; para uno en particular use --backup ID.',
+    en: '--store needs --latest to pick the newest backup; for a particular one use --backup ID.',
+  },
+
+  'hint.api': {
+    es: 'indique la URL de la API con --api o la variable BACKUP_SYNC_API, por ejemplo http://127.0.0.1:3000',
+    en: 'give the API URL with --api or the BACKUP_SYNC_API variable, for example http://127.0.0.1:3000',
+  },
+  'hint.token': {
+    es: 'indique el token con --token o la variable BACKUP_SYNC_TOKEN',
+    en: 'give the token with --token or the BACKUP_SYNC_TOKEN variable',
+  },
+  'hint.email': { es: 'indique el correo del superadministrador', en: 'give the super-administrator\'s email' },
+  'hint.name': { es: 'indique el nombre de la tienda', en: 'give the store name' },
+  'hint.store': { es: 'indique el identificador de la tienda', en: 'give the store id' },
+  'hint.dir': {
+    es: 'indique la carpeta donde el punto de venta deja los .zip',
+    en: 'give the folder where the point of sale writes its .zip files',
+  },
+  'hint.to': {
+    es: 'indique una carpeta nueva o vacía donde extraer el backup',
+    en: 'give a new or empty folder to extract the backup into',
+  },
+
+  'config.invalid': {
+    es: 'La configuración no es válida. Corrija estas variables de entorno (o el archivo .env):',
+    en: 'The configuration is invalid. Fix these environment variables (or the .env file):',
+  },
+  'serve.listening': { es: 'Servidor escuchando en {url}', en: 'Server listening on {url}' },
+  'serve.stopping': { es: 'Deteniendo el servidor…', en: 'Stopping the server…' },
+  'serve.stopped': { es: 'Servidor detenido.', en: 'Server stopped.' },
+  'admin.created': {
+    es: 'Superadministrador {email} creado. Su token (se muestra una sola vez):',
+    en: 'Super-administrator {email} created. Its token (shown only once):',
+  },
+  'retention.done': {
+    es: 'Retención: {deleted} backups eliminados ({byAge} por tener más de {days} días, {byCount} por exceder {maxCount} por tienda); quedan {remaining}.',
+    en: 'Retention: {deleted} backups deleted ({byAge} older than {days} days, {byCount} beyond {maxCount} per store); {remaining} remain.',
+  },
+  'stores.created': { es: 'Tienda creada: {id} ({name})', en: 'Store created: {id} ({name})' },
+  'stores.none': { es: 'No hay tiendas.', en: 'There are no stores.' },
+  'backups.none': { es: 'No hay backups.', en: 'There are no backups.' },
+  'agent.starting': {
+    es: 'Sincronizando {dir} con {api} para la tienda {storeId} (ahora, cada 15 minutos y al aparecer un .zip nuevo). Ctrl-C para detener.',
+    en: 'Syncing {dir} to {api} for store {storeId} (now, every 15 minutes and when a new .zip appears). Press Ctrl-C to stop.',
+  },
+  'agent.passDone': {
+    es: 'Pasada terminada: {scanned} backups encontrados, {uploaded} subidos, {alreadyInCloud} ya estaban en la nube, {pending} pendientes, {failed} fallidos.',
+    en: 'Pass finished: {scanned} backups found, {uploaded} uploaded, {alreadyInCloud} already in the cloud, {pending} pending, {failed} failed.',
+  },
+  'agent.pendingFile': { es: 'Pendiente: {file} ({retries} intentos): {error}', en: 'Pending: {file} ({retries} attempts): {error}' },
+  'agent.failedFile': { es: 'Fallido: {file} ({retries} intentos): {error}', en: 'Failed: {file} ({retries} attempts): {error}' },
+  'agent.noError': { es: 'sin error registrado', en: 'no error recorded' },
+  'agent.uploaded': { es: 'Subido: {file} (backup {backupId})', en: 'Uploaded: {file} (backup {backupId})' },
+  'agent.alreadyInCloud': {
+    es: 'Ya estaba en la nube: {file} (backup {backupId})',
+    en: 'Already in the cloud: {file} (backup {backupId})',
+  },
+  'agent.retryScheduled': {
+    es: 'Reintento {retries} de {file} a las {at}: {error}',
+    en: 'Retry {retries} of {file} at {at}: {error}',
+  },
+  'agent.fileFailed': { es: 'Falló {file}: {error}', en: '{file} failed: {error}' },
+  'agent.stopping': { es: 'Deteniendo el agente…', en: 'Stopping the agent…' },
+  'agent.stopped': { es: 'Agente detenido.', en: 'Agent stopped.' },
+  'restore.chosen': {
+    es: 'Restaurando el backup {backupId} de la tienda {storeId}: {fileName} ({size}, subido {uploadedAt})',
+    en: 'Restoring backup {backupId} of store {storeId}: {fileName} ({size}, uploaded {uploadedAt})',
+  },
+  'restore.done': {
+    es: 'Backup {backupId} restaurado en {dir}: {files} archivos, {size}.',
+    en: 'Backup {backupId} restored into {dir}: {files} files, {size}.',
+  },
+  'progress.download': { es: 'Descarga', en: 'Download' },
+  'progress.extract': { es: 'Extracción', en: 'Extraction' },
+  'progress.upload': { es: 'Subida', en: 'Upload' },
+  'progress.hash': { es: 'SHA-256', en: 'SHA-256' },
+  'error.prefix': { es: 'Error: {message}', en: 'Error: {message}' },
+  'error.network': {
+    es: 'No se pudo conectar con {api}: {detail}. Verifique que el servidor esté en marcha y que la URL sea correcta.',
+    en: 'Could not connect to {api}: {detail}. Check that the server is running and the URL is right.',
+  },
+  'error.badResponse': {
+    es: 'La respuesta de {api} no es la de esta API: {detail}. Verifique la URL de --api.',
+    en: 'The response from {api} is not from this API: {detail}. Check the --api URL.',
+  },
+  'error.unexpected': {
+    es: 'Falló inesperadamente: {detail}',
+    en: 'Failed unexpectedly: {detail}',
+  },
+} satisfies Catalogue<string>;
+
+export type CliMessageKey = keyof typeof cliMessages;
