@@ -14,7 +14,7 @@ import { registerStorageRoutes } from './routes/storage-routes.ts';
 import { registerStoreRoutes } from './routes/store-routes.ts';
 import { AuthService } from './services/auth-service.ts';
 import { BackupService } from './services/backup-service.ts';
-import { runRetention } from './services/retention-service.ts';
+import { retentionSettings, runRetention } from './services/retention-service.ts';
 import { StoreService } from './services/store-service.ts';
 import { FilesystemDriver } from './storage/filesystem/filesystem-driver.ts';
 import type { StorageDriver } from './storage/storage-driver.ts';
@@ -62,11 +62,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   registerBackupRoutes(app, { auth, backups: new BackupService({ backups, stores, storage, logger }) });
   registerRetentionRoutes(app, {
     cronSecret: config.cronSecret,
-    run: () =>
-      runRetention(
-        { backups, storage, logger, retentionDays: config.retention.days, maxCount: config.retention.maxCount },
-        { now: new Date() },
-      ),
+    run: ({ dryRun }) => runRetention({ database, storage, logger, settings: retentionSettings(config) }, { now: new Date(), dryRun }),
   });
   if (storage instanceof FilesystemDriver) await registerStorageRoutes(app, storage);
 

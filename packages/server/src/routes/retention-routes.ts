@@ -1,19 +1,28 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import { AppError } from '../http/app-error.ts';
+import { parseRequest } from '../http/validation.ts';
 import type { RetentionResult } from '../services/retention-service.ts';
+
+const retentionQuerySchema = z.object({
+  dryRun: z.enum(['true', 'false'], { message: 'use true or false' }).optional(),
+});
 
 /**
  * `POST /api/cloud-backups/retention-run`, protected by `X-Cron-Secret`
- * instead of a token so that a plain cron job can call it.
+ * instead of a token so that a plain cron job can call it. `?dryRun=true`
+ * changes nothing and adds `wouldDelete` to the response.
  */
 export function registerRetentionRoutes(
   app: FastifyInstance,
-  options: { cronSecret: string | undefined; run: () => Promise<RetentionResult> },
+  options: { cronSecret: string | undefined; run: (options: { dryRun: boolean }) => Promise<RetentionResult> },
 ): void {
   app.post('/api/cloud-backups/retention-run', async (request) => {
     checkCronSecret(request, options.cronSecret);
-    const result = await options.run();
+    const query = parseRequest(retentionQuerySchema, request.query, 'query');
+
+    const result = await options.run({ dryRun: query.dryRun === 'true' });
     return { success: true, ...result };
   });
 }
