@@ -32,7 +32,7 @@ describe('backup-sync command', () => {
   test('invalid URL exits 2', async () => {
     const run = await runBackupSync(['stores', 'list', '--api', 'localhost:3000', '--token', 't']);
     assert.equal(run.code, 2);
-    assert.match(run.stderr, /^--api "localhost:3000" is not a valid http:\/\/ or https:\/\/ URL\. Example: http:\/\/127\.0\.0\.1:3000\n$/);
+    assert.match(run.stderr, /^--api "localhost:3000" is not a valid http:\/\/ or https:\/\/ URL\. Example: http:\/\/127\.0\.0\.1:8080\n$/);
   });
 
   test('Spanish is the default language', async () => {

@@ -53,7 +53,7 @@ for (const variant of systemVariants) {
       const run = await runBackupSync(['agent', '--once', '--store', STORE_ID, '--dir', backupsDir], system.clientEnv);
       assert.equal(run.code, 0, run.stderr);
       assert.match(run.stderr, new RegExp(`Uploaded: ${ZIP_NAME} \\(backup [\\w-]+\\)`));
-      assert.match(run.stderr, /Pass finished: 1 backups found, 1 uploaded, 0 already in the cloud, 0 pending, 0 failed\./);
+      assert.match(run.stderr, /Pass finished: 1 backup found, 1 uploaded, 0 already in the cloud, 0 pending, 0 failed\./);
     });
 
     test('listing shows size and sha256', async () => {

@@ -2,6 +2,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 export const CLI_PATH = fileURLToPath(new URL('../../packages/cli/bin/backup-sync.ts', import.meta.url));
+/** The plain-JavaScript launcher that package.json's `bin` points at. */
+export const LAUNCHER_PATH = fileURLToPath(new URL('../../packages/cli/bin/backup-sync.js', import.meta.url));
+
+/** Node.js binary and script a `BackupSyncProcess` runs; by default this Node.js and the TypeScript entry. */
+export interface Runtime {
+  node: string;
+  script: string;
+}
 
 export interface ExitResult {
   code: number | null;
@@ -22,7 +30,12 @@ export class BackupSyncProcess {
   readonly #exited: Promise<ExitResult>;
   #listeners: Array<() => void> = [];
 
-  constructor(args: string[], env: Record<string, string | undefined> = {}, cwd?: string) {
+  constructor(
+    args: string[],
+    env: Record<string, string | undefined> = {},
+    cwd?: string,
+    runtime: Runtime = { node: process.execPath, script: CLI_PATH },
+  ) {
     const baseEnv = { ...process.env };
     delete baseEnv.BACKUP_SYNC_API;
     delete baseEnv.BACKUP_SYNC_TOKEN;
@@ -30,7 +43,7 @@ export class BackupSyncProcess {
       if (name.startsWith('S3_') || name === 'DATABASE_URL' || name === 'DATA_DIR') delete baseEnv[name];
     }
 
-    this.child = spawn(process.execPath, [CLI_PATH, ...args], {
+    this.child = spawn(runtime.node, [runtime.script, ...args], {
       cwd,
       env: { ...baseEnv, LC_ALL: 'en_US.UTF-8', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -91,6 +104,11 @@ export class BackupSyncProcess {
 }
 
 /** Runs `backup-sync` to completion. */
-export function runBackupSync(args: string[], env: Record<string, string | undefined> = {}, cwd?: string): Promise<ExitResult> {
-  return new BackupSyncProcess(args, env, cwd).exited();
+export function runBackupSync(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  cwd?: string,
+  runtime?: Runtime,
+): Promise<ExitResult> {
+  return new BackupSyncProcess(args, env, cwd, runtime).exited();
 }

@@ -23,8 +23,12 @@ export const agentMessages = {
     en: 'Storage rejected the upload with HTTP {status} ({code}): {detail}',
   },
   UPLOAD_NETWORK: {
-    es: 'La subida al almacenamiento falló: {detail}',
-    en: 'The upload to storage failed: {detail}',
+    es: 'No se pudo enviar el archivo al almacenamiento ({detail}). Se reintentará.',
+    en: 'Could not send the file to storage ({detail}). It will be retried.',
+  },
+  API_UNREACHABLE: {
+    es: 'No se pudo conectar con {url} ({detail})',
+    en: 'Could not connect to {url} ({detail})',
   },
   UPLOAD_TIMEOUT: {
     es: 'La subida no avanzó durante {seconds} segundos y se canceló.',
@@ -57,6 +61,10 @@ export const agentMessages = {
   OPTION_DURATION: {
     es: 'La opción {option} = {value} no es válida: use un número entero de milisegundos entre {min} y {max}.',
     en: 'Option {option} = {value} is invalid: use a whole number of milliseconds between {min} and {max}.',
+  },
+  OPTION_BACKOFF_DELAYS: {
+    es: 'La opción backoffDelaysMs = {value} no es válida: use una lista no vacía de milisegundos entre 0 y {max}.',
+    en: 'Option backoffDelaysMs = {value} is invalid: use a non-empty list of milliseconds between 0 and {max}.',
   },
   OPTION_LOCALE: {
     es: 'El idioma "{value}" no es válido: use "es" o "en".',

@@ -15,8 +15,11 @@ import {
   type RequestUploadBody,
   type RequestUploadResponse,
   type Store,
+  translate,
 } from '@cloud-backup-sync/protocol';
 import type { z } from 'zod';
+import { agentMessages } from './agent-messages.ts';
+import { describeNetworkCause } from './network-error.ts';
 
 /**
  * An error answer of the cloud API, or a failure to reach it. `code` is the
@@ -118,11 +121,16 @@ export class ApiClient {
         signal: AbortSignal.timeout(this.#timeoutMs),
       });
     } catch (cause) {
-      const reason = cause instanceof Error ? cause.message : String(cause);
-      throw new ApiError('NETWORK_ERROR', 0, `${method} ${this.apiUrl}${path}: ${reason}`, { cause });
+      throw this.#networkError(cause);
     }
 
-    const text = await response.text();
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (cause) {
+      // The connection broke while the body arrived: fetch rejects with "terminated".
+      throw this.#networkError(cause);
+    }
     const json = parseJson(text);
 
     if (!response.ok) {
@@ -136,6 +144,11 @@ export class ApiClient {
       throw new ApiError('BAD_RESPONSE', response.status, `${method} ${path}: unexpected answer ${text.slice(0, 200)}`);
     }
     return parsed.data;
+  }
+
+  #networkError(cause: unknown): ApiError {
+    const message = translate(agentMessages, 'API_UNREACHABLE', this.#locale, { url: this.apiUrl, detail: describeNetworkCause(cause) });
+    return new ApiError('NETWORK_ERROR', 0, message, { cause });
   }
 }
 

@@ -18,9 +18,25 @@ export interface SkippedBackup {
   reason: 'changing' | 'no-end-of-central-directory' | 'empty' | 'vanished';
 }
 
+/** A `.zip` that stopped changing long ago but is empty or lacks an End Of Central Directory: not a finished zip. */
+export interface InvalidBackup {
+  filePath: string;
+  reason: 'no-end-of-central-directory' | 'empty';
+  sizeBytes: number;
+  mtimeMs: number;
+}
+
+/** A `.zip` whose size or last bytes could not be read (EACCES, EIO, …). */
+export interface UnreadableBackup {
+  filePath: string;
+  error: Error;
+}
+
 export interface ScanResult {
   complete: ScannedBackup[];
   incomplete: SkippedBackup[];
+  invalid: InvalidBackup[];
+  unreadable: UnreadableBackup[];
 }
 
 export interface ScanOptions {
@@ -28,6 +44,13 @@ export interface ScanOptions {
   settleMs: number;
   /** Waits between the two stats. Tests replace it to change a file at that moment. */
   wait?: (ms: number) => Promise<void>;
+  /**
+   * Milliseconds since its mtime after which an empty file or one without an End Of Central
+   * Directory is `invalid` rather than `incomplete`. Without it such files are always `incomplete`.
+   */
+  corruptAfterMs?: number;
+  /** Current time in epoch milliseconds, compared with mtimes; `Date.now` by default. */
+  now?: () => number;
 }
 
 /** Signature of a zip's End Of Central Directory record, little-endian "PK\x05\x06". */
@@ -41,19 +64,23 @@ const EOCD_MAX_BYTES = EOCD_MIN_BYTES + 0xffff;
  * Ignores the state file and its siblings, dotfiles and `~` lock files, directories,
  * symlinks and anything else that is not a regular file. A file counts as complete
  * when its size and mtime are unchanged across `settleMs` and it ends with a zip End
- * Of Central Directory record. A file still being written is reported as incomplete.
+ * Of Central Directory record. A file still being written is reported as incomplete,
+ * one unchanged for `corruptAfterMs` that still is no zip as invalid, and one that cannot
+ * be read as unreadable, so one bad file never hides the others.
  */
 export async function scanBackups(backupsDir: string, options: ScanOptions): Promise<ScanResult> {
+  const result: ScanResult = { complete: [], incomplete: [], invalid: [], unreadable: [] };
   const candidates = await listZipCandidates(backupsDir);
-  const first = await statAll(candidates);
+  const first = await statAll(candidates, result.unreadable);
 
   if (options.settleMs > 0 && candidates.length > 0) {
     await (options.wait ?? defaultWait)(options.settleMs);
   }
-  const second = await statAll(candidates);
+  const second = await statAll([...first.keys()], result.unreadable);
+  const nowMs = (options.now ?? Date.now)();
 
-  const result: ScanResult = { complete: [], incomplete: [] };
   for (const filePath of candidates) {
+    if (result.unreadable.some((file) => file.filePath === filePath)) continue;
     const before = first.get(filePath);
     const after = second.get(filePath);
     if (before === undefined || after === undefined) {
@@ -64,23 +91,29 @@ export async function scanBackups(backupsDir: string, options: ScanOptions): Pro
       result.incomplete.push({ filePath, reason: 'changing' });
       continue;
     }
-    if (after.size === 0) {
-      result.incomplete.push({ filePath, reason: 'empty' });
+
+    let finished = false;
+    if (after.size > 0) {
+      try {
+        finished = await endsWithCentralDirectory(filePath, after.size);
+      } catch (error) {
+        if (isNotFound(error)) result.incomplete.push({ filePath, reason: 'vanished' });
+        else result.unreadable.push({ filePath, error: toError(error) });
+        continue;
+      }
+    }
+    if (finished) {
+      result.complete.push({ filePath, fileName: path.basename(filePath), sizeBytes: after.size, mtimeMs: after.mtimeMs });
       continue;
     }
-    let finished: boolean;
-    try {
-      finished = await endsWithCentralDirectory(filePath, after.size);
-    } catch (error) {
-      if (!isNotFound(error)) throw error;
-      result.incomplete.push({ filePath, reason: 'vanished' });
-      continue;
+
+    const reason = after.size === 0 ? 'empty' : 'no-end-of-central-directory';
+    const quietForMs = nowMs - after.mtimeMs;
+    if (options.corruptAfterMs !== undefined && quietForMs > options.corruptAfterMs) {
+      result.invalid.push({ filePath, reason, sizeBytes: after.size, mtimeMs: after.mtimeMs });
+    } else {
+      result.incomplete.push({ filePath, reason });
     }
-    if (!finished) {
-      result.incomplete.push({ filePath, reason: 'no-end-of-central-directory' });
-      continue;
-    }
-    result.complete.push({ filePath, fileName: path.basename(filePath), sizeBytes: after.size, mtimeMs: after.mtimeMs });
   }
   return result;
 }
@@ -128,18 +161,25 @@ async function listZipCandidates(backupsDir: string): Promise<string[]> {
     .sort();
 }
 
-/** Stats each path without following symlinks. A path that vanished or is no longer a regular file is left out. */
-async function statAll(filePaths: string[]): Promise<Map<string, Stats>> {
+/**
+ * Stats each path without following symlinks. A path that vanished or is no longer a
+ * regular file is left out, and one that cannot be stat'ed is added to `unreadable`.
+ */
+async function statAll(filePaths: string[], unreadable: UnreadableBackup[]): Promise<Map<string, Stats>> {
   const stats = new Map<string, Stats>();
   for (const filePath of filePaths) {
     try {
       const current = await lstat(filePath);
       if (current.isFile()) stats.set(filePath, current);
     } catch (error) {
-      if (!isNotFound(error)) throw error;
+      if (!isNotFound(error)) unreadable.push({ filePath, error: toError(error) });
     }
   }
   return stats;
+}
+
+function toError(error: unknown): Error {
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 function isNotFound(error: unknown): boolean {

@@ -3,6 +3,7 @@ import type { CloudSyncStats, SyncState } from '@cloud-backup-sync/protocol';
 import { ApiClient } from './api-client.ts';
 import { scanBackups } from './backup-scanner.ts';
 import { hashFile } from './file-hasher.ts';
+import { FingerprintCache } from './fingerprint-cache.ts';
 import { resolveOptions, validateAuth, type CloudBackupSyncOptions, type ResolvedOptions } from './options.ts';
 import { StateStore } from './state-store.ts';
 import type { CloudSyncProgressEvent } from './sync-events.ts';
@@ -15,10 +16,10 @@ const MIN_WAKE_MS = 1_000;
  * Gets every `.zip` backup in a folder into cloud storage through presigned URLs.
  * The public methods are the specification's `CloudBackupSync` surface.
  *
- * State is kept in `<backupsDir>/cloud-sync.json` (see `StateStore`). Next-attempt times
- * and file fingerprints live in memory only, because that file's format is fixed and has
- * no field for them: after a restart, pending backups are tried at once and every local
- * backup is hashed once more.
+ * State is kept in `<backupsDir>/cloud-sync.json` (see `StateStore`) and file fingerprints in
+ * `<backupsDir>/cloud-sync.hashes.json` (see `FingerprintCache`), so a restart hashes only new
+ * or changed files. Next-attempt times live in memory only, because the state file's format is
+ * fixed and has no field for them: after a restart, pending backups are tried at once.
  *
  * NOTE: two processes syncing the same folder at once (the desktop app and
  * `backup-sync agent --once`) are not coordinated. Each writes the state file atomically,
@@ -33,6 +34,8 @@ export class CloudBackupSync {
   #exclusive: Promise<void> = Promise.resolve();
   #autoSync = false;
   #autoTimer: NodeJS.Timeout | undefined;
+  /** Epoch milliseconds (real clock) at which `#autoTimer` fires. */
+  #autoTimerDueAt = Infinity;
   #triggerTimer: NodeJS.Timeout | undefined;
 
   /** Validates the options and loads `cloud-sync.json`. Throws `InvalidOptionError` on a bad option. */
@@ -41,19 +44,23 @@ export class CloudBackupSync {
     const { backupsDir, logger, now } = this.#options;
     const store = new StateStore({ backupsDir, logger, now });
     const loaded = store.loadSync();
+    const fingerprints = new FingerprintCache({ backupsDir, logger });
+    fingerprints.loadSync();
 
     this.#context = {
       backupsDir,
       storeId: this.#options.storeId,
       locale: this.#options.locale,
       settleMs: this.#options.settleMs,
+      corruptAfterMs: this.#options.corruptAfterMs,
+      backoffDelaysMs: this.#options.backoffDelaysMs,
       uploadIdleTimeoutMs: this.#options.uploadIdleTimeoutMs,
       logger,
       now,
       emit: (event) => this.#emit(event),
       store,
       state: loaded.state,
-      fingerprints: new Map(),
+      fingerprints,
       nextAttemptAt: new Map(),
     };
     if (this.#options.auth !== undefined) this.#api = this.#createApiClient(this.#options.auth);
@@ -73,6 +80,7 @@ export class CloudBackupSync {
     this.#autoSync = false;
     clearTimeout(this.#autoTimer);
     this.#autoTimer = undefined;
+    this.#autoTimerDueAt = Infinity;
     this.#options.logger.info({}, 'auto sync stopped');
   }
 
@@ -89,6 +97,9 @@ export class CloudBackupSync {
     });
     this.#runningPass = pass.finally(() => {
       this.#runningPass = undefined;
+      // A pass started by triggerAfterBackup() or a caller may have scheduled a retry
+      // sooner than the next automatic pass.
+      this.#scheduleAutoPass();
     });
     return this.#runningPass;
   }
@@ -161,6 +172,7 @@ export class CloudBackupSync {
         deleted += 1;
         logger.info({ filePath: file.filePath, sha256 }, 'deleted local backup already in the cloud');
       }
+      await this.#context.fingerprints.save();
       logger.info({ deleted, kept: complete.length - deleted }, 'clean-up of uploaded backups finished');
     });
   }
@@ -227,6 +239,7 @@ export class CloudBackupSync {
 
   #runAutoPass(): void {
     this.#autoTimer = undefined;
+    this.#autoTimerDueAt = Infinity;
     this.syncNow()
       .catch((error: unknown) => {
         this.#options.logger.error({ err: error }, 'automatic sync pass failed; will try again at the next interval');
@@ -234,9 +247,12 @@ export class CloudBackupSync {
       .finally(() => this.#scheduleAutoPass());
   }
 
-  /** Schedules the next automatic pass at the interval, or sooner when a pending backup's backoff ends first. */
+  /**
+   * Schedules the next automatic pass at the interval, or sooner when a pending backup's
+   * backoff ends first. Called after every pass: a timer that already fires as early stays.
+   */
   #scheduleAutoPass(): void {
-    if (!this.#autoSync || this.#autoTimer !== undefined) return;
+    if (!this.#autoSync) return;
 
     const nowMs = this.#options.now().getTime();
     let delayMs = this.#options.intervalMs;
@@ -244,6 +260,11 @@ export class CloudBackupSync {
       if (dueAt > nowMs) delayMs = Math.min(delayMs, dueAt - nowMs);
     }
     delayMs = Math.max(delayMs, Math.min(MIN_WAKE_MS, this.#options.intervalMs));
+
+    const dueAt = Date.now() + delayMs;
+    if (this.#autoTimer !== undefined && this.#autoTimerDueAt <= dueAt) return;
+    clearTimeout(this.#autoTimer);
+    this.#autoTimerDueAt = dueAt;
     this.#autoTimer = setTimeout(() => this.#runAutoPass(), delayMs);
   }
 

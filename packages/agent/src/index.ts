@@ -1,6 +1,9 @@
 export { ApiClient, ApiError, type ApiClientOptions } from './api-client.ts';
 export { CloudBackupSync } from './cloud-backup-sync.ts';
+export { describeNetworkCause } from './network-error.ts';
+export { FINGERPRINT_CACHE_FILE_NAME } from './fingerprint-cache.ts';
 export {
+  DEFAULT_CORRUPT_AFTER_MS,
   DEFAULT_INTERVAL_MS,
   DEFAULT_SETTLE_MS,
   DEFAULT_TRIGGER_DELAY_MS,

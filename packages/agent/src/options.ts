@@ -3,6 +3,7 @@ import path from 'node:path';
 import { idSchema, translate, type Locale } from '@cloud-backup-sync/protocol';
 import { pino, type Logger } from 'pino';
 import { agentMessages, type AgentMessageKey } from './agent-messages.ts';
+import { BACKOFF_DELAYS_MS } from './retry-policy.ts';
 import type { CloudSyncProgressEvent } from './sync-events.ts';
 
 /** Default time between automatic passes: 15 minutes, as the specification fixes. */
@@ -11,6 +12,12 @@ export const DEFAULT_INTERVAL_MS = 15 * 60_000;
 export const DEFAULT_SETTLE_MS = 2_000;
 /** Default quiet time after `triggerAfterBackup()` before the pass starts. */
 export const DEFAULT_TRIGGER_DELAY_MS = 5_000;
+/**
+ * Default time a `.zip` without an End Of Central Directory must stay unchanged before it is
+ * reported as invalid instead of waited for. The POS application writes a backup in seconds,
+ * so 10 minutes of silence means the writer stopped, not that it is still writing.
+ */
+export const DEFAULT_CORRUPT_AFTER_MS = 10 * 60_000;
 
 const MAX_TIMER_MS = 2_147_483_647;
 
@@ -35,6 +42,16 @@ export interface CloudBackupSyncOptions {
   triggerDelayMs?: number;
   /** Milliseconds without upload progress before a PUT is abandoned; default 120 000. */
   uploadIdleTimeoutMs?: number;
+  /**
+   * Milliseconds a `.zip` without a zip End Of Central Directory must keep the same size and
+   * mtime before it is reported in the pass summary's `invalid`. Default 10 minutes.
+   */
+  corruptAfterMs?: number;
+  /**
+   * Milliseconds to wait after the 1st, 2nd, … failed attempt of a backup; the last value
+   * repeats. Default 1, 5, 15 and 60 minutes (`BACKOFF_DELAYS_MS`). Tests pass short ones.
+   */
+  backoffDelaysMs?: readonly number[];
   /** Clock for timestamps and backoff; tests pass a fake one. Timers still use real time. */
   now?: () => Date;
   /** Receives hashing and upload progress and per-backup outcomes, for progress bars. */
@@ -51,6 +68,8 @@ export interface ResolvedOptions {
   settleMs: number;
   triggerDelayMs: number;
   uploadIdleTimeoutMs: number | undefined;
+  corruptAfterMs: number;
+  backoffDelaysMs: readonly number[];
   now: () => Date;
   onProgress: ((event: CloudSyncProgressEvent) => void) | undefined;
 }
@@ -105,6 +124,8 @@ export function resolveOptions(options: CloudBackupSyncOptions): ResolvedOptions
       options.uploadIdleTimeoutMs === undefined
         ? undefined
         : resolveDuration('uploadIdleTimeoutMs', options.uploadIdleTimeoutMs, 0, 1, locale),
+    corruptAfterMs: resolveDuration('corruptAfterMs', options.corruptAfterMs, DEFAULT_CORRUPT_AFTER_MS, 0, locale),
+    backoffDelaysMs: resolveBackoffDelays(options.backoffDelaysMs, locale),
     now: options.now ?? (() => new Date()),
     onProgress: options.onProgress,
   };
@@ -148,4 +169,15 @@ function resolveDuration(option: string, value: unknown, fallback: number, min: 
     option,
     translate(agentMessages, 'OPTION_DURATION', locale, { option, value: String(value), min, max: MAX_TIMER_MS }),
   );
+}
+
+function resolveBackoffDelays(value: unknown, locale: Locale): readonly number[] {
+  if (value === undefined) return BACKOFF_DELAYS_MS;
+  if (!Array.isArray(value) || value.length === 0) {
+    throw new InvalidOptionError(
+      'backoffDelaysMs',
+      translate(agentMessages, 'OPTION_BACKOFF_DELAYS', locale, { value: JSON.stringify(value) ?? String(value), max: MAX_TIMER_MS }),
+    );
+  }
+  return value.map((delay: unknown, index) => resolveDuration(`backoffDelaysMs[${index}]`, delay, 0, 0, locale));
 }

@@ -9,10 +9,13 @@ const MINUTE_MS = 60_000;
 /** Waits after the 1st, 2nd, 3rd and 4th failed attempt; every later one waits the last value. */
 export const BACKOFF_DELAYS_MS: readonly number[] = [1 * MINUTE_MS, 5 * MINUTE_MS, 15 * MINUTE_MS, 60 * MINUTE_MS];
 
-/** Returns the wait before the next attempt after `failedAttempts` failures (1 or more). */
-export function backoffDelayMs(failedAttempts: number): number {
-  const index = Math.min(Math.max(failedAttempts, 1), BACKOFF_DELAYS_MS.length) - 1;
-  return BACKOFF_DELAYS_MS[index] ?? 60 * MINUTE_MS;
+/**
+ * Returns the wait before the next attempt after `failedAttempts` failures (1 or more).
+ * `delaysMs` replaces `BACKOFF_DELAYS_MS`; its last value repeats.
+ */
+export function backoffDelayMs(failedAttempts: number, delaysMs: readonly number[] = BACKOFF_DELAYS_MS): number {
+  const index = Math.min(Math.max(failedAttempts, 1), delaysMs.length) - 1;
+  return delaysMs[index] ?? 60 * MINUTE_MS;
 }
 
 /**
@@ -33,11 +36,20 @@ export interface RetryContext {
   attempt: number;
   /** False once the attempt has used its one immediate retry; the failure then waits for backoff. */
   canRetryNow: boolean;
+  /** Waits after each failed attempt; `BACKOFF_DELAYS_MS` by default. */
+  backoffDelaysMs?: readonly number[];
 }
+
+/**
+ * API codes about the agent's configuration, not the backup: the store does not exist yet,
+ * or the token is wrong, revoked or lacks the role. The backup stays pending, with backoff
+ * and without an attempt limit, so the first pass after the store is created or the token
+ * fixed uploads it without anyone having to reset failed backups.
+ */
+const CONFIGURATION_API_CODES = new Set(['STORE_NOT_FOUND', 'FORBIDDEN', 'INVALID_TOKEN', 'UNAUTHENTICATED']);
 
 /** API codes that the same request will keep getting: a person must fix something first. */
 const PERMANENT_API_CODES = new Set([
-  'STORE_NOT_FOUND',
   'INVALID_FILE_NAME',
   'INVALID_SHA256',
   'INVALID_SIZE',
@@ -45,9 +57,6 @@ const PERMANENT_API_CODES = new Set([
   'INVALID_BODY',
   'SIZE_TOO_LARGE',
   'SHA256_MISMATCH',
-  'FORBIDDEN',
-  'INVALID_TOKEN',
-  'UNAUTHENTICATED',
   'BACKUP_DELETED',
 ]);
 
@@ -57,10 +66,11 @@ const PERMANENT_API_CODES = new Set([
  * cloud API, an `UploadError` from the PUT, or a local file error.
  */
 export function decideRetry(error: unknown, context: RetryContext): RetryDecision {
+  const delayMs = backoffDelayMs(context.attempt, context.backoffDelaysMs);
   const later = (reason: string): RetryDecision => {
     // The attempt limit is reached: stop retrying so the backup is visible as failed.
     if (context.attempt >= MAX_ATTEMPTS) return { action: 'fail', reason: `${reason}; ${MAX_ATTEMPTS} attempts used`, exhausted: true };
-    return { action: 'retry-later', delayMs: backoffDelayMs(context.attempt), reason };
+    return { action: 'retry-later', delayMs, reason };
   };
   const now = (rehash: boolean, reason: string): RetryDecision =>
     context.canRetryNow ? { action: 'retry-now', rehash, reason } : later(`${reason}, again`);
@@ -100,6 +110,9 @@ export function decideRetry(error: unknown, context: RetryContext): RetryDecisio
     if (error.code === 'UPLOAD_INCOMPLETE') {
       // The PUT did not land; requestUpload hands back a URL for the same backup row.
       return now(false, 'the server has not received the file yet');
+    }
+    if (CONFIGURATION_API_CODES.has(error.code)) {
+      return { action: 'retry-later', delayMs, reason: `the agent's store or token is not accepted yet (${error.code})` };
     }
     // Network failure, 408, 429 and 5xx: the same request can succeed later.
     if (error.retryable) return later(`the cloud API is unreachable or overloaded (${error.code})`);

@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { readFileSync, renameSync } from 'node:fs';
-import { open, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { SYNC_STATE_FILE_NAME, emptySyncState, syncStateSchema, type SyncState } from '@cloud-backup-sync/protocol';
 import type { Logger } from 'pino';
+import { isNotFound, writeFileAtomically } from './atomic-file.ts';
 
 export interface StateStoreOptions {
   backupsDir: string;
@@ -30,14 +29,12 @@ export interface LoadedState {
  */
 export class StateStore {
   readonly filePath: string;
-  readonly #backupsDir: string;
   readonly #logger: Logger;
   readonly #now: () => Date;
   /** The last write in the queue; each write starts after the previous one settles. */
   #writeQueue: Promise<void> = Promise.resolve();
 
   constructor(options: StateStoreOptions) {
-    this.#backupsDir = options.backupsDir;
     this.filePath = path.join(options.backupsDir, SYNC_STATE_FILE_NAME);
     this.#logger = options.logger;
     this.#now = options.now;
@@ -74,29 +71,10 @@ export class StateStore {
   save(state: SyncState): Promise<void> {
     // Serialize now, so later changes to `state` do not leak into this write.
     const text = `${JSON.stringify(toFileFormat(state), null, 2)}\n`;
-    const write = this.#writeQueue.then(() => this.#writeAtomically(text));
+    const write = this.#writeQueue.then(() => writeFileAtomically(this.filePath, text));
     // The queue continues after a failed write; the failure still reaches this caller.
     this.#writeQueue = write.catch(() => undefined);
     return write;
-  }
-
-  async #writeAtomically(text: string): Promise<void> {
-    const tempPath = `${this.filePath}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
-    let renamed = false;
-    try {
-      const handle = await open(tempPath, 'wx', 0o644);
-      try {
-        await handle.writeFile(text, 'utf8');
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-      await rename(tempPath, this.filePath);
-      renamed = true;
-      await syncFolder(this.#backupsDir);
-    } finally {
-      if (!renamed) await unlinkIfPresent(tempPath);
-    }
   }
 }
 
@@ -137,28 +115,4 @@ function validate(text: string): { state: SyncState; reason?: undefined } | { st
   const parsed = syncStateSchema.safeParse(json);
   if (!parsed.success) return { reason: `does not match the SyncState schema: ${parsed.error.message}` };
   return { state: parsed.data };
-}
-
-/** Makes the rename durable: without it a power cut can bring back the old directory entry. */
-async function syncFolder(folder: string): Promise<void> {
-  // Windows cannot open a directory for fsync, and NTFS journals the rename itself.
-  if (process.platform === 'win32') return;
-  const handle = await open(folder, 'r');
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-}
-
-async function unlinkIfPresent(filePath: string): Promise<void> {
-  try {
-    await unlink(filePath);
-  } catch (error) {
-    if (!isNotFound(error)) throw error;
-  }
-}
-
-function isNotFound(error: unknown): boolean {
-  return error instanceof Error && 'code' in error && error.code === 'ENOENT';
 }

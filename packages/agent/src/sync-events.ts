@@ -4,18 +4,33 @@ export interface SyncPassSummary {
   finishedAt: string;
   /** Complete `.zip` files found in the backups folder. */
   scanned: number;
-  /** Files left for a later pass because they were still being written or are not complete zips. */
+  /** Files left for a later pass because they were still being written or are not complete zips yet. */
   incomplete: number;
+  /**
+   * Files whose size and mtime have not changed for `corruptAfterMs` but that are empty or lack
+   * a zip End Of Central Directory: corrupt or not zips. They are never uploaded and are listed
+   * again on every pass until replaced or removed.
+   */
+  invalid: Array<{ filePath: string; reason: 'no-end-of-central-directory' | 'empty' }>;
+  /**
+   * Files that could not be read (permissions, I/O error) before their SHA-256 was known, so
+   * they have no entry in the state. `error` is the translated message with its code prefix.
+   */
+  unreadable: Array<{ filePath: string; error: string }>;
   /** Backups added to `pendingBackups` by this pass. */
   added: number;
   /** Backups sent with a PUT and confirmed. */
   uploaded: number;
   /** Backups the server already had (`exists: true`), so nothing was sent. */
   alreadyInCloud: number;
+  /** Files skipped without any request because their SHA-256 is in `uploadedBackups`. */
+  alreadyUploaded: number;
   /** Backups that failed and wait for their backoff. */
   retryLater: number;
   /** Backups moved to `failedBackups` by this pass. */
   failed: number;
+  /** Entries in `failedBackups` when the pass ended, including those of earlier passes. */
+  failedTotal: number;
   /** Entries left in `pendingBackups` when the pass ended. */
   pending: number;
   /** True when no API URL or token is set, so the pass only scanned and hashed. */

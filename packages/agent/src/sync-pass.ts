@@ -6,37 +6,33 @@ import { agentMessages } from './agent-messages.ts';
 import { ApiError, type ApiClient } from './api-client.ts';
 import { scanBackups, type ScannedBackup } from './backup-scanner.ts';
 import { hashFile } from './file-hasher.ts';
+import { describeNetworkCause } from './network-error.ts';
+import type { FingerprintCache } from './fingerprint-cache.ts';
 import { MAX_ATTEMPTS, decideRetry } from './retry-policy.ts';
 import type { StateStore } from './state-store.ts';
 import type { CloudSyncProgressEvent, SyncPassSummary } from './sync-events.ts';
 import { ShortReadError, UploadError, uploadFile } from './uploader.ts';
 
-/** Size, mtime and hash of a local file when it was last hashed, so an unchanged file is not hashed on every pass. */
-export interface FileFingerprint {
-  sizeBytes: number;
-  mtimeMs: number;
-  sha256: string;
-}
-
 /**
  * Memory shared by every pass of one `CloudBackupSync`. `state` is the live copy of
- * `cloud-sync.json`. `fingerprints` and `nextAttemptAt` are kept in memory only, because
- * the state format has no fields for them. After a restart every local backup is
- * hashed once more and every pending entry is due at once.
+ * `cloud-sync.json` and `fingerprints` of `cloud-sync.hashes.json`. `nextAttemptAt` is
+ * kept in memory only, because the state format has no field for it, so after a restart
+ * every pending entry is due at once.
  */
 export interface SyncContext {
   backupsDir: string;
   storeId: string;
   locale: Locale;
   settleMs: number;
+  corruptAfterMs: number;
+  backoffDelaysMs: readonly number[];
   uploadIdleTimeoutMs: number | undefined;
   logger: Logger;
   now: () => Date;
   emit: (event: CloudSyncProgressEvent) => void;
   store: StateStore;
   state: SyncState;
-  /** Keyed by file path. */
-  fingerprints: Map<string, FileFingerprint>;
+  fingerprints: FingerprintCache;
   /** Epoch milliseconds before which a pending entry is not tried again, keyed by SHA-256. */
   nextAttemptAt: Map<string, number>;
 }
@@ -68,11 +64,15 @@ export class SyncPass {
       finishedAt: startedAt,
       scanned: 0,
       incomplete: 0,
+      invalid: [],
+      unreadable: [],
       added: 0,
       uploaded: 0,
       alreadyInCloud: 0,
+      alreadyUploaded: 0,
       retryLater: 0,
       failed: 0,
+      failedTotal: 0,
       pending: 0,
       authMissing: api === undefined,
     };
@@ -84,6 +84,7 @@ export class SyncPass {
 
     const scanned = await this.#scan();
     await this.#addNewBackups(scanned);
+    await this.#context.fingerprints.save();
 
     if (this.#api === undefined) {
       logger.info({ pending: this.#context.state.pendingBackups.length }, 'no API URL or token set; skipped uploads');
@@ -95,7 +96,10 @@ export class SyncPass {
       }
     }
 
+    // A re-hash before an upload may have changed fingerprints.
+    await this.#context.fingerprints.save();
     this.#summary.pending = this.#context.state.pendingBackups.length;
+    this.#summary.failedTotal = this.#context.state.failedBackups.length;
     this.#summary.finishedAt = this.#context.now().toISOString();
     logger.info({ summary: this.#summary }, 'sync pass finished');
     emit({ type: 'pass-finished', summary: { ...this.#summary } });
@@ -103,19 +107,32 @@ export class SyncPass {
   }
 
   async #scan(): Promise<ScannedBackup[]> {
-    const result = await scanBackups(this.#context.backupsDir, { settleMs: this.#context.settleMs });
+    const { logger } = this.#context;
+    const result = await scanBackups(this.#context.backupsDir, {
+      settleMs: this.#context.settleMs,
+      corruptAfterMs: this.#context.corruptAfterMs,
+      now: () => this.#context.now().getTime(),
+    });
     this.#summary.scanned = result.complete.length;
     this.#summary.incomplete = result.incomplete.length;
 
-    // Forget files that are gone, so the fingerprint map does not grow with every backup ever seen.
-    const present = new Set([...result.complete, ...result.incomplete].map((file) => file.filePath));
+    // Forget files that are gone, so the fingerprint cache does not grow with every backup ever seen.
+    const present = new Set([...result.complete, ...result.incomplete, ...result.unreadable].map((file) => file.filePath));
     for (const filePath of this.#context.fingerprints.keys()) {
       if (!present.has(filePath)) this.#context.fingerprints.delete(filePath);
     }
 
     for (const skipped of result.incomplete) {
-      this.#context.logger.debug({ filePath: skipped.filePath, reason: skipped.reason }, 'backup not complete yet; left for the next pass');
+      logger.debug({ filePath: skipped.filePath, reason: skipped.reason }, 'backup not complete yet; left for the next pass');
     }
+    for (const invalid of result.invalid) {
+      this.#summary.invalid.push({ filePath: invalid.filePath, reason: invalid.reason });
+      logger.warn(
+        { filePath: invalid.filePath, reason: invalid.reason, sizeBytes: invalid.sizeBytes, mtime: new Date(invalid.mtimeMs).toISOString() },
+        'file is not a complete zip and has not changed for a long time; it will not be uploaded',
+      );
+    }
+    for (const unreadable of result.unreadable) this.#reportUnreadable(unreadable.filePath, unreadable.error);
     return result.complete;
   }
 
@@ -128,7 +145,10 @@ export class SyncPass {
       const sha256 = await this.#knownHash(file);
       if (sha256 === undefined) continue;
 
-      if (state.uploadedBackups.includes(sha256)) continue;
+      if (state.uploadedBackups.includes(sha256)) {
+        this.#summary.alreadyUploaded += 1;
+        continue;
+      }
       if (state.pendingBackups.some((entry) => entry.sha256 === sha256)) continue;
       // A failed backup stays failed until resetFailedBackups(), even when found under another name.
       if (state.failedBackups.some((entry) => entry.sha256 === sha256)) continue;
@@ -174,10 +194,20 @@ export class SyncPass {
     try {
       return await this.#hash(file.filePath);
     } catch (error) {
-      if (!isNotFound(error)) throw error;
-      this.#context.logger.info({ filePath: file.filePath }, 'backup vanished while it was hashed; skipped');
+      if (isNotFound(error)) {
+        this.#context.logger.info({ filePath: file.filePath }, 'backup vanished while it was hashed; skipped');
+      } else {
+        this.#reportUnreadable(file.filePath, error);
+      }
       return undefined;
     }
+  }
+
+  /** Records a file that could not be read in the summary; without its SHA-256 it cannot enter the state. */
+  #reportUnreadable(filePath: string, error: unknown): void {
+    const description = this.#describe(error, filePath);
+    this.#summary.unreadable.push({ filePath, error: description });
+    this.#context.logger.warn({ err: error, filePath }, 'backup file could not be read; skipped it for this pass');
   }
 
   /** Hashes a file, reporting progress, and records its fingerprint. */
@@ -232,7 +262,7 @@ export class SyncPass {
           return;
         }
 
-        const decision = decideRetry(error, { attempt, canRetryNow });
+        const decision = decideRetry(error, { attempt, canRetryNow, backoffDelaysMs: this.#context.backoffDelaysMs });
         const description = this.#describe(error, entry.filePath);
         this.#context.logger.warn(
           { err: error, filePath: entry.filePath, sha256: entry.sha256, attempt, decision },
@@ -407,7 +437,9 @@ export class SyncPass {
         const seconds = Math.round((this.#context.uploadIdleTimeoutMs ?? 120_000) / 1000);
         return `UPLOAD_TIMEOUT: ${translate(agentMessages, 'UPLOAD_TIMEOUT', locale, { seconds })}`;
       }
-      if (error.status === 0) return `UPLOAD_NETWORK: ${translate(agentMessages, 'UPLOAD_NETWORK', locale, { detail: error.message })}`;
+      if (error.status === 0) {
+        return `UPLOAD_NETWORK: ${translate(agentMessages, 'UPLOAD_NETWORK', locale, { detail: describeNetworkCause(error.cause ?? error) })}`;
+      }
       const code = error.code ?? `HTTP_${error.status}`;
       return `UPLOAD_REJECTED: ${translate(agentMessages, 'UPLOAD_REJECTED', locale, { status: error.status, code, detail: error.message })}`;
     }

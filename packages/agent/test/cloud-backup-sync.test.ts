@@ -38,6 +38,8 @@ describe('CloudBackupSync', () => {
       ['empty token', { apiUrl: 'http://127.0.0.1:1', token: ' ' }, 'token'],
       ['negative interval', { intervalMs: -5 }, 'intervalMs'],
       ['unknown locale', { locale: 'fr' }, 'locale'],
+      ['empty backoff list', { backoffDelaysMs: [] }, 'backoffDelaysMs'],
+      ['negative backoff delay', { backoffDelaysMs: [10, -1] }, 'backoffDelaysMs[1]'],
     ];
     for (const [name, override, option] of cases) {
       it(`rejects ${name}`, () => {

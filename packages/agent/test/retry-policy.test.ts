@@ -39,18 +39,36 @@ describe('decideRetry', () => {
     }
   });
 
-  it('fails permanent API errors at once', () => {
+  it('fails errors about the file at once', () => {
     for (const [code, status] of [
-      ['STORE_NOT_FOUND', 404],
       ['INVALID_FILE_NAME', 400],
       ['SIZE_TOO_LARGE', 413],
-      ['FORBIDDEN', 403],
-      ['INVALID_TOKEN', 401],
     ] as const) {
       const decision = decideRetry(new ApiError(code, status, 'x'), { attempt: 1, canRetryNow: true });
       assert.equal(decision.action, 'fail', code);
       assert.equal(decision.action === 'fail' && decision.exhausted, undefined, code);
     }
+  });
+
+  it('keeps configuration errors pending without limit', () => {
+    for (const [code, status] of [
+      ['STORE_NOT_FOUND', 404],
+      ['INVALID_TOKEN', 401],
+      ['UNAUTHENTICATED', 401],
+      ['FORBIDDEN', 403],
+    ] as const) {
+      const first = decideRetry(new ApiError(code, status, 'x'), { attempt: 1, canRetryNow: true });
+      assert.deepEqual(first.action === 'retry-later' && first.delayMs, backoffDelayMs(1), code);
+      const late = decideRetry(new ApiError(code, status, 'x'), { attempt: MAX_ATTEMPTS + 5, canRetryNow: true });
+      assert.deepEqual(late.action === 'retry-later' && late.delayMs, backoffDelayMs(MAX_ATTEMPTS + 5), code);
+    }
+  });
+
+  it('uses injected backoff delays', () => {
+    const network = new ApiError('NETWORK_ERROR', 0, 'x');
+    const delays = [10, 20];
+    const decisions = [1, 2, 3].map((attempt) => decideRetry(network, { attempt, canRetryNow: true, backoffDelaysMs: delays }));
+    assert.deepEqual(decisions.map((decision) => decision.action === 'retry-later' && decision.delayMs), [10, 20, 20]);
   });
 
   it('rehashes after checksum or size mismatch', () => {

@@ -24,6 +24,15 @@ export function message(context: CliContext, key: CliMessageKey, params: Record<
   return translate(cliMessages, key, context.locale, params);
 }
 
+/** Base names of the `count.*` catalogue entries, each with a `.one` and an `.other` form. */
+type CountKey = CliMessageKey extends infer K ? (K extends `count.${infer Base}.one` ? Base : never) : never;
+
+/** Formats `count` with the singular entry for 1 and the plural one otherwise, as Spanish and English both do. */
+export function countMessage(context: CliContext, key: CountKey, count: number): string {
+  const form = count === 1 ? 'one' : 'other';
+  return translate(cliMessages, `count.${key}.${form}`, context.locale, { count });
+}
+
 export function printLine(stream: OutputStream, text: string): void {
   stream.write(`${text}\n`);
 }

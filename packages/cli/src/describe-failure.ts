@@ -1,4 +1,4 @@
-import { ApiError, RestoreError } from '@cloud-backup-sync/agent';
+import { ApiError, describeNetworkCause, RestoreError } from '@cloud-backup-sync/agent';
 import { message, type CliContext } from './cli-context.ts';
 
 /**
@@ -10,7 +10,7 @@ export function describeFailure(context: CliContext, error: unknown): string {
   if (error instanceof ApiError) {
     if (error.code === 'NETWORK_ERROR') {
       return message(context, 'error.prefix', {
-        message: message(context, 'error.network', { api: apiOrigin(error.message), detail: causeDetail(error) }),
+        message: message(context, 'error.network', { api: apiOrigin(error.message), detail: describeNetworkCause(error) }),
       });
     }
     if (error.code === 'BAD_RESPONSE') {
@@ -27,15 +27,8 @@ export function describeFailure(context: CliContext, error: unknown): string {
   return message(context, 'error.prefix', { message: message(context, 'error.unexpected', { detail }) });
 }
 
-/** Extracts the URL's origin from a NETWORK_ERROR message ("METHOD URL: reason"). */
+/** Extracts the URL's origin from a NETWORK_ERROR or BAD_RESPONSE message, which names the URL. */
 function apiOrigin(text: string): string {
   const match = /https?:\/\/[^/\s:]+(?::\d+)?/.exec(text);
   return match ? match[0] : text;
-}
-
-/** fetch reports "fetch failed" and keeps the useful reason (ECONNREFUSED …) in `cause`. */
-function causeDetail(error: Error): string {
-  const cause = error.cause instanceof Error ? error.cause : undefined;
-  const inner = cause?.cause instanceof Error ? cause.cause : cause;
-  return inner?.message ?? error.message;
 }

@@ -80,16 +80,16 @@ The token is shown once: keep it.`,
   --name NOMBRE    Nombre visible de la tienda (1 a 200 caracteres)
   --id ID          Identificador de la tienda (1 a 64 letras, números, "-" o "_"); si falta, lo elige el servidor
   --json           Imprime el resultado en JSON
-  --api URL        URL de la API (o BACKUP_SYNC_API), por ejemplo http://127.0.0.1:3000
-  --token TOKEN    Token de superadministrador (o BACKUP_SYNC_TOKEN)`,
+  --api URL        URL de la API (o BACKUP_SYNC_API), por ejemplo http://127.0.0.1:8080
+  --token TOKEN    Token de acceso (API) de superadministrador (o BACKUP_SYNC_TOKEN)`,
     en: `Usage: backup-sync stores create --name NAME [--id ID] [--json] [--api URL] [--token TOKEN]
        backup-sync stores list [--json] [--api URL] [--token TOKEN]
 
   --name NAME      Display name of the store (1 to 200 characters)
   --id ID          Store id (1 to 64 letters, digits, "-" or "_"); the server picks one when missing
   --json           Print the result as JSON
-  --api URL        API URL (or BACKUP_SYNC_API), for example http://127.0.0.1:3000
-  --token TOKEN    Super-administrator token (or BACKUP_SYNC_TOKEN)`,
+  --api URL        API URL (or BACKUP_SYNC_API), for example http://127.0.0.1:8080
+  --token TOKEN    API access token of a super-administrator (or BACKUP_SYNC_TOKEN)`,
   },
   'help.backups': {
     es: `Uso: backup-sync backups list [--store ID] [--json] [--api URL] [--token TOKEN]
@@ -97,31 +97,33 @@ The token is shown once: keep it.`,
   --store ID       Muestra solo los backups de esa tienda
   --json           Imprime la respuesta de la API en JSON
   --api URL        URL de la API (o BACKUP_SYNC_API)
-  --token TOKEN    Token de superadministrador (o BACKUP_SYNC_TOKEN)`,
+  --token TOKEN    Token de acceso (API) de superadministrador (o BACKUP_SYNC_TOKEN)`,
     en: `Usage: backup-sync backups list [--store ID] [--json] [--api URL] [--token TOKEN]
 
   --store ID       Show only the backups of that store
   --json           Print the API response as JSON
   --api URL        API URL (or BACKUP_SYNC_API)
-  --token TOKEN    Super-administrator token (or BACKUP_SYNC_TOKEN)`,
+  --token TOKEN    API access token of a super-administrator (or BACKUP_SYNC_TOKEN)`,
   },
   'help.agent': {
     es: `Uso: backup-sync agent --store ID --dir CARPETA [--once] [--api URL] [--token TOKEN]
 
   --store ID       Tienda a la que pertenecen los backups
   --dir CARPETA    Carpeta donde el punto de venta deja los .zip; el estado queda en CARPETA/cloud-sync.json
-  --once           Hace una sola pasada y termina: código 0 solo si no queda nada pendiente ni fallido
+  --once           Hace una sola pasada y termina: código 0 solo si no queda nada pendiente, fallido, no válido ni ilegible
+  --retry-failed   Devuelve los backups fallidos a pendientes antes de la primera pasada
   --api URL        URL de la API (o BACKUP_SYNC_API)
-  --token TOKEN    Token de la tienda o de superadministrador (o BACKUP_SYNC_TOKEN)
+  --token TOKEN    Token de acceso (API) de un dispositivo de la tienda o de superadministrador (o BACKUP_SYNC_TOKEN)
 
 Sin --once sincroniza ahora, cada 15 minutos y unos segundos después de que aparece\no cambia un .zip en la carpeta, hasta Ctrl-C o SIGTERM.`,
     en: `Usage: backup-sync agent --store ID --dir FOLDER [--once] [--api URL] [--token TOKEN]
 
   --store ID       Store the backups belong to
   --dir FOLDER     Folder where the point of sale writes its .zip files; the state is kept in FOLDER/cloud-sync.json
-  --once           Run one pass and exit: code 0 only when nothing is left pending or failed
+  --once           Run one pass and exit: code 0 only when nothing is left pending, failed, invalid or unreadable
+  --retry-failed   Move failed backups back to pending before the first pass
   --api URL        API URL (or BACKUP_SYNC_API)
-  --token TOKEN    Store or super-administrator token (or BACKUP_SYNC_TOKEN)
+  --token TOKEN    API access token of a store device or of a super-administrator (or BACKUP_SYNC_TOKEN)
 
 Without --once it syncs now, every 15 minutes and a few seconds after a .zip appears\nor changes in the folder, until Ctrl-C or SIGTERM.`,
   },
@@ -133,7 +135,7 @@ Without --once it syncs now, every 15 minutes and a few seconds after a .zip app
   --latest         Elige el backup más reciente (requiere --store)
   --to CARPETA     Carpeta nueva o vacía donde se extrae el backup
   --api URL        URL de la API (o BACKUP_SYNC_API)
-  --token TOKEN    Token de superadministrador (o BACKUP_SYNC_TOKEN)
+  --token TOKEN    Token de acceso (API) de superadministrador (o BACKUP_SYNC_TOKEN)
 
 Verifica el tamaño y el SHA-256 antes de extraer; si algo falla, la carpeta no se crea.`,
     en: `Usage: backup-sync restore (--backup ID | --store ID --latest) --to FOLDER [--api URL] [--token TOKEN]
@@ -143,7 +145,7 @@ Verifica el tamaño y el SHA-256 antes de extraer; si algo falla, la carpeta no 
   --latest         Pick the newest backup (needs --store)
   --to FOLDER      New or empty folder to extract the backup into
   --api URL        API URL (or BACKUP_SYNC_API)
-  --token TOKEN    Super-administrator token (or BACKUP_SYNC_TOKEN)
+  --token TOKEN    API access token of a super-administrator (or BACKUP_SYNC_TOKEN)
 
 Checks the size and SHA-256 before extracting; if anything fails, the folder is not created.`,
   },
@@ -208,8 +210,8 @@ needs no CRON_SECRET, and exits with code 1 while another retention run is in pr
     en: 'Missing {flag}: {hint}.',
   },
   'usage.invalidUrl': {
-    es: '{flag} "{value}" no es una URL http:// o https:// válida. Ejemplo: http://127.0.0.1:3000',
-    en: '{flag} "{value}" is not a valid http:// or https:// URL. Example: http://127.0.0.1:3000',
+    es: '{flag} "{value}" no es una URL http:// o https:// válida. Ejemplo: http://127.0.0.1:8080',
+    en: '{flag} "{value}" is not a valid http:// or https:// URL. Example: http://127.0.0.1:8080',
   },
   'usage.invalidId': {
     es: '{flag} "{value}" no es un identificador válido: use de 1 a 64 letras, números, "-" o "_".',
@@ -249,12 +251,12 @@ needs no CRON_SECRET, and exits with code 1 while another retention run is in pr
   },
 
   'hint.api': {
-    es: 'indique la URL de la API con --api o la variable BACKUP_SYNC_API, por ejemplo http://127.0.0.1:3000',
-    en: 'give the API URL with --api or the BACKUP_SYNC_API variable, for example http://127.0.0.1:3000',
+    es: 'indique la URL de la API con --api o la variable BACKUP_SYNC_API, por ejemplo http://127.0.0.1:8080',
+    en: 'give the API URL with --api or the BACKUP_SYNC_API variable, for example http://127.0.0.1:8080',
   },
   'hint.token': {
-    es: 'indique el token con --token o la variable BACKUP_SYNC_TOKEN',
-    en: 'give the token with --token or the BACKUP_SYNC_TOKEN variable',
+    es: 'indique el token de acceso (API) con --token o la variable BACKUP_SYNC_TOKEN',
+    en: 'give the API access token with --token or the BACKUP_SYNC_TOKEN variable',
   },
   'hint.email': { es: 'indique el correo del superadministrador', en: 'give the super-administrator\'s email' },
   'hint.name': { es: 'indique el nombre de la tienda', en: 'give the store name' },
@@ -302,12 +304,12 @@ needs no CRON_SECRET, and exits with code 1 while another retention run is in pr
     es: 'Sincronizando {dir} con {api} para la tienda {storeId} (ahora, cada 15 minutos y al aparecer un .zip nuevo). Ctrl-C para detener.',
     en: 'Syncing {dir} to {api} for store {storeId} (now, every 15 minutes and when a new .zip appears). Press Ctrl-C to stop.',
   },
-  'agent.passDone': {
-    es: 'Pasada terminada: {scanned} backups encontrados, {uploaded} subidos, {alreadyInCloud} ya estaban en la nube, {pending} pendientes, {failed} fallidos.',
-    en: 'Pass finished: {scanned} backups found, {uploaded} uploaded, {alreadyInCloud} already in the cloud, {pending} pending, {failed} failed.',
+  'agent.passDone': { es: 'Pasada terminada: {counts}.', en: 'Pass finished: {counts}.' },
+  'agent.pendingFile': { es: 'Pendiente: {file} ({attempts}): {error}', en: 'Pending: {file} ({attempts}): {error}' },
+  'agent.failedFile': {
+    es: 'Fallido: {file} ({attempts}): {error}. Corrija la causa y ejecute "backup-sync agent --retry-failed" para reintentarlo.',
+    en: 'Failed: {file} ({attempts}): {error}. Fix the cause and run "backup-sync agent --retry-failed" to try it again.',
   },
-  'agent.pendingFile': { es: 'Pendiente: {file} ({retries} intentos): {error}', en: 'Pending: {file} ({retries} attempts): {error}' },
-  'agent.failedFile': { es: 'Fallido: {file} ({retries} intentos): {error}', en: 'Failed: {file} ({retries} attempts): {error}' },
   'agent.noError': { es: 'sin error registrado', en: 'no error recorded' },
   'agent.uploaded': { es: 'Subido: {file} (backup {backupId})', en: 'Uploaded: {file} (backup {backupId})' },
   'agent.alreadyInCloud': {
@@ -318,7 +320,10 @@ needs no CRON_SECRET, and exits with code 1 while another retention run is in pr
     es: 'Reintento {retries} de {file} a las {at}: {error}',
     en: 'Retry {retries} of {file} at {at}: {error}',
   },
-  'agent.fileFailed': { es: 'Falló {file}: {error}', en: '{file} failed: {error}' },
+  'agent.fileFailed': {
+    es: 'Falló {file}: {error}. Corrija la causa y ejecute "backup-sync agent --retry-failed" para reintentarlo.',
+    en: '{file} failed: {error}. Fix the cause and run "backup-sync agent --retry-failed" to try it again.',
+  },
   'agent.stopping': { es: 'Deteniendo el agente…', en: 'Stopping the agent…' },
   'agent.stopped': { es: 'Agente detenido.', en: 'Agent stopped.' },
   'restore.chosen': {
@@ -326,8 +331,8 @@ needs no CRON_SECRET, and exits with code 1 while another retention run is in pr
     en: 'Restoring backup {backupId} of store {storeId}: {fileName} ({size}, uploaded {uploadedAt})',
   },
   'restore.done': {
-    es: 'Backup {backupId} restaurado en {dir}: {files} archivos, {size}.',
-    en: 'Backup {backupId} restored into {dir}: {files} files, {size}.',
+    es: 'Backup {backupId} restaurado en {dir}: {files}, {size}.',
+    en: 'Backup {backupId} restored into {dir}: {files}, {size}.',
   },
   'progress.download': { es: 'Descarga', en: 'Download' },
   'progress.extract': { es: 'Extracción', en: 'Extraction' },
@@ -345,6 +350,38 @@ needs no CRON_SECRET, and exits with code 1 while another retention run is in pr
   'error.unexpected': {
     es: 'Falló inesperadamente: {detail}',
     en: 'Failed unexpectedly: {detail}',
+  },
+
+  // Counts with a singular and a plural form, picked by countMessage(); {count} is the number.
+  'count.backupsFound.one': { es: '{count} backup encontrado', en: '{count} backup found' },
+  'count.backupsFound.other': { es: '{count} backups encontrados', en: '{count} backups found' },
+  'count.uploaded.one': { es: '{count} subido', en: '{count} uploaded' },
+  'count.uploaded.other': { es: '{count} subidos', en: '{count} uploaded' },
+  'count.alreadyInCloud.one': { es: '{count} ya estaba en la nube', en: '{count} already in the cloud' },
+  'count.alreadyInCloud.other': { es: '{count} ya estaban en la nube', en: '{count} already in the cloud' },
+  'count.pending.one': { es: '{count} pendiente', en: '{count} pending' },
+  'count.pending.other': { es: '{count} pendientes', en: '{count} pending' },
+  'count.failed.one': { es: '{count} fallido', en: '{count} failed' },
+  'count.failed.other': { es: '{count} fallidos', en: '{count} failed' },
+  'count.invalid.one': { es: '{count} no válido', en: '{count} invalid' },
+  'count.invalid.other': { es: '{count} no válidos', en: '{count} invalid' },
+  'count.unreadable.one': { es: '{count} ilegible', en: '{count} unreadable' },
+  'count.unreadable.other': { es: '{count} ilegibles', en: '{count} unreadable' },
+  'count.attempts.one': { es: '{count} intento', en: '{count} attempt' },
+  'count.attempts.other': { es: '{count} intentos', en: '{count} attempts' },
+  'count.files.one': { es: '{count} archivo', en: '{count} file' },
+  'count.files.other': { es: '{count} archivos', en: '{count} files' },
+  'agent.invalidFile': {
+    es: 'No válido: {file} no es un zip completo y no cambió en {minutes} minutos, así que no se subirá. Reemplácelo por un backup válido o quítelo de la carpeta.',
+    en: 'Invalid: {file} is not a complete zip and has not changed for {minutes} minutes, so it will not be uploaded. Replace it with a valid backup or remove it from the folder.',
+  },
+  'agent.unreadableFile': {
+    es: 'Ilegible: {file} ({error}). Se volverá a intentar en la próxima pasada.',
+    en: 'Unreadable: {file} ({error}). It will be tried again on the next pass.',
+  },
+  'serve.addressInUse': {
+    es: 'No se puede escuchar en {address}: la dirección ya está en uso por otro programa. Detenga ese programa o elija otro puerto con la variable PORT (o otra dirección con HOST).',
+    en: 'Cannot listen on {address}: the address is already in use by another program. Stop that program or choose another port with the PORT variable (or another address with HOST).',
   },
 } satisfies Catalogue<string>;
 

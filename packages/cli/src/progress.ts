@@ -11,6 +11,11 @@ export interface ProgressOptions {
   now?: () => number;
   /** Minimum time between two redraws of the terminal bar, in milliseconds. */
   redrawIntervalMs?: number;
+  /**
+   * Milliseconds after the start before a rate is shown; default 1 000. A rate over a shorter
+   * time is noise: the first 1 MiB chunk arrives within a millisecond and reads as 1000 MiB/s.
+   */
+  minRateElapsedMs?: number;
 }
 
 const BAR_WIDTH = 30;
@@ -23,17 +28,18 @@ const PLAIN_STEP_PERCENT = 10;
 export function createProgress(stream: OutputStream, label: string, options: ProgressOptions = {}): ProgressReporter {
   const now = options.now ?? Date.now;
   const redrawIntervalMs = options.redrawIntervalMs ?? 100;
+  const minRateElapsedMs = options.minRateElapsedMs ?? 1000;
   const startedAt = now();
   let lastDrawAt = -Infinity;
   let nextPlainPercent = 0;
   let drewBar = false;
 
   const describe = (bytes: number, totalBytes: number) => {
-    const elapsedSeconds = Math.max((now() - startedAt) / 1000, 0.001);
+    const elapsedMs = now() - startedAt;
     return {
       percent: totalBytes > 0 ? Math.min(100, Math.floor((bytes / totalBytes) * 100)) : 100,
       amount: `${formatBytes(bytes)} / ${formatBytes(totalBytes)}`,
-      rate: `${formatBytes(bytes / elapsedSeconds)}/s`,
+      rate: elapsedMs >= minRateElapsedMs && elapsedMs > 0 ? `${formatBytes(bytes / (elapsedMs / 1000))}/s` : undefined,
     };
   };
 
@@ -47,13 +53,14 @@ export function createProgress(stream: OutputStream, label: string, options: Pro
         lastDrawAt = now();
         const filled = Math.round((percent / 100) * BAR_WIDTH);
         const bar = '#'.repeat(filled) + '-'.repeat(BAR_WIDTH - filled);
-        stream.write(`\r${label} [${bar}] ${String(percent).padStart(3)}%  ${amount}  ${rate}\u001b[K`);
+        const rateText = rate === undefined ? '' : `  ${rate}`;
+        stream.write(`\r${label} [${bar}] ${String(percent).padStart(3)}%  ${amount}${rateText}\u001b[K`);
         drewBar = true;
         return;
       }
 
       if (percent < nextPlainPercent) return;
-      stream.write(`${label}: ${percent}% (${amount}, ${rate})\n`);
+      stream.write(`${label}: ${percent}% (${rate === undefined ? amount : `${amount}, ${rate}`})\n`);
       nextPlainPercent = (Math.floor(percent / PLAIN_STEP_PERCENT) + 1) * PLAIN_STEP_PERCENT;
     },
 

@@ -32,6 +32,27 @@ describe('createProgress', () => {
     assert.equal(chunks[0], 'Upload: 100% (4.0 MiB / 4.0 MiB, 2.0 MiB/s)\n');
   });
 
+  test('no rate in the first second', () => {
+    const { stream, chunks } = capture(false);
+    let clock = 0;
+    const progress = createProgress(stream, 'Upload', { now: () => clock });
+    clock = 1;
+    progress.update(1024 * 1024, 10 * 1024 * 1024);
+    clock = 1000;
+    progress.update(2 * 1024 * 1024, 10 * 1024 * 1024);
+    assert.equal(chunks[0], 'Upload: 10% (1.0 MiB / 10.0 MiB)\n');
+    assert.equal(chunks[1], 'Upload: 20% (2.0 MiB / 10.0 MiB, 2.0 MiB/s)\n');
+  });
+
+  test('terminal bar has no rate at first', () => {
+    const { stream, chunks } = capture(true);
+    let clock = 0;
+    const progress = createProgress(stream, 'Upload', { now: () => clock });
+    clock = 1;
+    progress.update(1024 * 1024, 10 * 1024 * 1024);
+    assert.equal(chunks[0], `\rUpload [###---------------------------]  10%  1.0 MiB / 10.0 MiB\u001b[K`);
+  });
+
   test('terminal bar redraws in place', () => {
     const { stream, chunks } = capture(true);
     let clock = 0;

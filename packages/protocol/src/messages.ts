@@ -71,8 +71,8 @@ export const errorMessages: Catalogue<ErrorCode> = {
     en: 'Route {method} {path} does not exist.',
   },
   STORE_NOT_FOUND: {
-    es: 'No existe la tienda "{storeId}". Créela primero con POST /api/stores.',
-    en: 'Store "{storeId}" does not exist. Create it first with POST /api/stores.',
+    es: 'No existe la tienda "{storeId}". Créela primero con "backup-sync stores create --id {storeId} --name NOMBRE" o con POST /api/stores.',
+    en: 'Store "{storeId}" does not exist. Create it first with "backup-sync stores create --id {storeId} --name NAME" or with POST /api/stores.',
   },
   BACKUP_NOT_FOUND: {
     es: 'No existe el backup "{backupId}".',

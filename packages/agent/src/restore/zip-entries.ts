@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import yauzl from 'yauzl';
 import type { Locale } from '@cloud-backup-sync/protocol';
 import { RestoreError } from './restore-error.ts';
@@ -29,9 +30,10 @@ const fileTypeNames: Record<number, string> = {
   0o140000: 'socket',
 };
 
-// General purpose flag bits: 0 = traditional encryption, 6 = strong encryption.
+// General purpose flag bits: 0 = traditional encryption, 6 = strong encryption, 11 = UTF-8 names.
 const FLAG_ENCRYPTED = 0x1;
 const FLAG_STRONG_ENCRYPTION = 0x40;
+const FLAG_UTF8 = 0x800;
 
 /**
  * Reads the central directory and checks every entry before a single byte is
@@ -63,9 +65,24 @@ export async function planZipExtraction(zipFile: yauzl.ZipFile, locale: Locale):
   return { entries, fileCount, totalUncompressedBytes };
 }
 
+/**
+ * Decodes an entry's name. decodeStrings is off, so yauzl does not turn "\" into "/" and
+ * the checks below see the name as written. A name with the UTF-8 flag (general purpose
+ * bit 11) or an Info-ZIP Unicode Path extra field (0x7075) is decoded as the zip declares.
+ * Otherwise the APPNOTE says CP437, but Info-ZIP `zip` on Linux writes the raw bytes of
+ * the local name, which is UTF-8, without the flag. Like `unzip` on Linux, a name whose
+ * bytes include non-ASCII and form valid UTF-8 is read as UTF-8, and any other as CP437.
+ */
+export function decodeEntryName(entry: Pick<yauzl.Entry, 'generalPurposeBitFlag' | 'fileNameRaw' | 'extraFields'>): string {
+  const raw = entry.fileNameRaw;
+  const flag = entry.generalPurposeBitFlag;
+  const looksUtf8 = (flag & FLAG_UTF8) === 0 && raw.some((byte) => byte >= 0x80) && isUtf8(raw);
+  // With the flag set, yauzl still prefers a valid Unicode Path extra field over the raw bytes.
+  return yauzl.getFileNameLowLevel(looksUtf8 ? flag | FLAG_UTF8 : flag, raw, entry.extraFields, true);
+}
+
 function checkEntry(entry: yauzl.Entry, locale: Locale): PlannedEntry {
-  // decodeStrings is off, so the name is decoded here without yauzl turning "\" into "/".
-  const name = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, entry.fileNameRaw, entry.extraFields, true);
+  const name = decodeEntryName(entry);
   const fail = (code: ConstructorParameters<typeof RestoreError>[0], params: Record<string, string | number> = {}) =>
     new RestoreError(code, { entry: name, ...params }, locale);
 

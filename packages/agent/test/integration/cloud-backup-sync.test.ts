@@ -31,12 +31,21 @@ for (const storage of ['filesystem', 's3'] as const) {
     });
     afterEach(() => cleanup());
 
-    function makeSync(options: { storeId?: string; apiUrl?: string; onProgress?: (event: CloudSyncProgressEvent) => void } = {}): CloudBackupSync {
+    function makeSync(
+      options: {
+        storeId?: string;
+        apiUrl?: string;
+        token?: string;
+        backoffDelaysMs?: number[];
+        onProgress?: (event: CloudSyncProgressEvent) => void;
+      } = {},
+    ): CloudBackupSync {
       return new CloudBackupSync({
         backupsDir: dir,
         storeId: options.storeId ?? fixture.storeId,
         apiUrl: options.apiUrl ?? fixture.server.url,
-        token: fixture.server.token,
+        token: options.token ?? fixture.server.token,
+        backoffDelaysMs: options.backoffDelaysMs,
         logger: silentLogger(),
         settleMs: 0,
         onProgress: (event) => {
@@ -112,17 +121,56 @@ for (const storage of ['filesystem', 's3'] as const) {
       assert.deepEqual(uploaded.map((event) => event.type === 'uploaded' && event.alreadyInCloud), [false, true]);
     });
 
-    it('fails a backup of a store that does not exist', async () => {
+    it('keeps a backup of a missing store pending until the store exists', async () => {
+      const storeId = `late-store-${storage}`;
       const bytes = await writeZip(path.join(dir, `tienda-${storage}-4.zip`));
-      const sync = makeSync({ storeId: 'no-such-store' });
+      const sync = makeSync({ storeId, backoffDelaysMs: [0] });
       await sync.syncNow();
 
       const state = sync.getState();
-      assert.deepEqual(state.pendingBackups, []);
-      assert.equal(state.failedBackups.length, 1);
-      assert.equal(state.failedBackups[0]?.sha256, sha256Of(bytes));
-      assert.match(state.failedBackups[0]?.error ?? '', /^STORE_NOT_FOUND: /);
+      assert.deepEqual(state.failedBackups, []);
+      assert.equal(state.pendingBackups.length, 1);
+      assert.equal(state.pendingBackups[0]?.sha256, sha256Of(bytes));
+      assert.equal(state.pendingBackups[0]?.retries, 1);
+      assert.match(state.pendingBackups[0]?.lastError ?? '', /^STORE_NOT_FOUND: /);
       assert.equal(putCount(), 0);
+
+      await fixture.api.createStore('Tienda nueva', storeId);
+      await sync.syncNow();
+      assert.deepEqual(sync.getState().pendingBackups, []);
+      assert.deepEqual(sync.getState().uploadedBackups, [sha256Of(bytes)]);
+      assert.equal(putCount(), 1);
+    });
+
+    it('keeps a backup pending while the token is wrong', async () => {
+      const bytes = await writeZip(path.join(dir, `tienda-${storage}-7.zip`));
+      const sync = makeSync({ token: 'not-a-real-token', backoffDelaysMs: [0] });
+      await sync.syncNow();
+      await sync.syncNow();
+
+      const state = sync.getState();
+      assert.deepEqual(state.failedBackups, []);
+      assert.equal(state.pendingBackups[0]?.retries, 2);
+      assert.match(state.pendingBackups[0]?.lastError ?? '', /^INVALID_TOKEN: /);
+
+      sync.setAuth(fixture.server.url, fixture.server.token);
+      await sync.syncNow();
+      assert.deepEqual(sync.getState().pendingBackups, []);
+      assert.deepEqual(sync.getState().uploadedBackups, [sha256Of(bytes)]);
+    });
+
+    it('counts files already uploaded in the summary', async () => {
+      await writeZip(path.join(dir, `tienda-${storage}-8.zip`));
+      const first = makeSync();
+      await first.syncNow();
+
+      const second = makeSync();
+      await second.syncNow();
+      const summaries = events.flatMap((event) => (event.type === 'pass-finished' ? [event.summary] : []));
+      assert.equal(summaries.length, 2);
+      assert.equal(summaries[1]?.scanned, 1);
+      assert.equal(summaries[1]?.alreadyUploaded, 1);
+      assert.equal(summaries[1]?.uploaded, 0);
     });
 
     it('keeps a backup pending while the server is down', async () => {

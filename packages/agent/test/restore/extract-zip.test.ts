@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { extractZip, RestoreError } from '@cloud-backup-sync/agent';
 import {
   buildZip,
+  clearGeneralPurposeFlag,
   replaceBytes,
   setCompressionMethod,
   setDeclaredUncompressedSize,
@@ -14,6 +16,20 @@ import {
 
 let root: string;
 let counter = 0;
+
+/** General purpose flag bit 11: the entry's name is UTF-8. */
+const UTF8_FLAG = 0x800;
+
+/** Returns a skip reason when Info-ZIP `zip` is not installed. */
+function infoZipMissing(): string | false {
+  try {
+    execFileSync('zip', ['-v'], { stdio: 'ignore' });
+    return false;
+  } catch {
+    // execFileSync throws ENOENT when the program does not exist.
+    return 'Info-ZIP zip is not installed';
+  }
+}
 
 before(async () => {
   root = await mkdtemp(join(tmpdir(), 'extract-zip-test-'));
@@ -69,6 +85,42 @@ describe('extractZip', () => {
     assert.equal(await readFile(join(target, 'informes', '2026', 'enero.csv'), 'utf8'), 'a,b\n1,2\n');
     assert.ok((await stat(join(target, 'vacía'))).isDirectory());
     assert.equal(progress.at(-1), result.totalBytes);
+  });
+
+  test('reads unflagged UTF-8 names as UTF-8', async () => {
+    const flagged = await buildZip([{ name: 'informes/inventario_café.csv', data: 'a,b\n' }]);
+    const zip = clearGeneralPurposeFlag(flagged, UTF8_FLAG);
+    const { zipPath, target } = await stage(zip);
+
+    await extractZip(zipPath, target);
+    assert.deepEqual(await readdir(join(target, 'informes')), ['inventario_café.csv']);
+  });
+
+  test('reads non-UTF-8 names as CP437', async () => {
+    // 0x82 is "é" in CP437 and cannot stand alone in UTF-8.
+    const zip = clearGeneralPurposeFlag(replaceBytes(await buildZip([{ name: 'caf_.csv', data: 'x' }]), 'caf_.csv', Buffer.from('caf\x82.csv', 'latin1')), UTF8_FLAG);
+    const { zipPath, target } = await stage(zip);
+
+    await extractZip(zipPath, target);
+    assert.deepEqual(await readdir(target), ['café.csv']);
+  });
+
+  test('rejects a parent segment in an unflagged UTF-8 name', async () => {
+    const zip = clearGeneralPurposeFlag(replaceBytes(await buildZip([{ name: 'ab/cd/evil.txt', data: 'x' }]), 'ab/cd/evil.txt', 'é/../evil.txt'), UTF8_FLAG);
+    await assertRejected(zip, 'ENTRY_PARENT_SEGMENT', 'é/../evil.txt');
+  });
+
+  test('restores accented names from Info-ZIP zip', { skip: infoZipMissing() }, async () => {
+    const source = join(root, 'info-zip-source');
+    await mkdir(source);
+    await writeFile(join(source, 'inventario_café.csv'), 'a,b\n');
+    const zipPath = join(root, 'info-zip.zip');
+    // -X leaves out the extra fields; Info-ZIP 3.0 on Linux writes the UTF-8 name without bit 11 either way.
+    execFileSync('zip', ['-q', '-X', zipPath, 'inventario_café.csv'], { cwd: source, env: { ...process.env, LC_ALL: 'C.UTF-8' } });
+    const target = join(root, 'info-zip-restored');
+
+    await extractZip(zipPath, target);
+    assert.deepEqual(await readdir(target), ['inventario_café.csv']);
   });
 
   test('accepts an existing empty target', async () => {

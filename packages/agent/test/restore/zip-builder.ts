@@ -32,9 +32,9 @@ export async function buildZip(entries: ZipEntrySpec[]): Promise<Buffer> {
  * central directory) with `replacement` of the same byte length. yazl rejects
  * names such as "../x" or "C:/x", so hostile names are written this way.
  */
-export function replaceBytes(zip: Buffer, placeholder: string, replacement: string): Buffer {
+export function replaceBytes(zip: Buffer, placeholder: string, replacement: string | Buffer): Buffer {
   const from = Buffer.from(placeholder);
-  const to = Buffer.from(replacement);
+  const to = typeof replacement === 'string' ? Buffer.from(replacement) : replacement;
   if (from.length !== to.length) throw new Error(`"${placeholder}" and "${replacement}" differ in byte length`);
 
   const copy = Buffer.from(zip);
@@ -64,6 +64,14 @@ export function setGeneralPurposeFlag(zip: Buffer, bits: number): Buffer {
   const copy = Buffer.from(zip);
   for (const at of headerOffsets(copy, LOCAL_HEADER_SIGNATURE)) copy.writeUInt16LE(copy.readUInt16LE(at + 6) | bits, at + 6);
   for (const at of headerOffsets(copy, CENTRAL_HEADER_SIGNATURE)) copy.writeUInt16LE(copy.readUInt16LE(at + 8) | bits, at + 8);
+  return copy;
+}
+
+/** Clears bits of the general purpose flag of every entry, in both headers. */
+export function clearGeneralPurposeFlag(zip: Buffer, bits: number): Buffer {
+  const copy = Buffer.from(zip);
+  for (const at of headerOffsets(copy, LOCAL_HEADER_SIGNATURE)) copy.writeUInt16LE(copy.readUInt16LE(at + 6) & ~bits, at + 6);
+  for (const at of headerOffsets(copy, CENTRAL_HEADER_SIGNATURE)) copy.writeUInt16LE(copy.readUInt16LE(at + 8) & ~bits, at + 8);
   return copy;
 }
 

@@ -1,7 +1,7 @@
-import { createLogger, createSuperadmin } from '@cloud-backup-sync/server';
-import { pino } from 'pino';
+import { createSuperadmin } from '@cloud-backup-sync/server';
 import { EXIT_FAILURE, EXIT_OK, message, printLine, type CliContext } from '../cli-context.ts';
 import { parseFlags, requireEmail, UsageError } from '../flags.ts';
+import { createOneShotLogger } from '../one-shot-logger.ts';
 import { loadConfigOrReport } from './serve.ts';
 
 export async function runAdmin(context: CliContext, args: string[]): Promise<number> {
@@ -16,7 +16,7 @@ export async function runAdmin(context: CliContext, args: string[]): Promise<num
   if (!config) return EXIT_FAILURE;
 
   // The server's log goes to standard error so that --json leaves only the JSON on standard output.
-  const logger = createLogger(config.logLevel, pino.destination(2));
+  const logger = createOneShotLogger(config);
   const { token } = await createSuperadmin(config, email, { logger });
 
   if (values.json) {

@@ -1,9 +1,9 @@
 import { watch, type FSWatcher } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import { CloudBackupSync, type CloudSyncProgressEvent } from '@cloud-backup-sync/agent';
+import { CloudBackupSync, DEFAULT_CORRUPT_AFTER_MS, type CloudSyncProgressEvent, type SyncPassSummary } from '@cloud-backup-sync/agent';
 import { pino, type Logger } from 'pino';
-import { EXIT_FAILURE, EXIT_OK, message, printLine, waitForAbort, type CliContext } from '../cli-context.ts';
+import { countMessage, EXIT_FAILURE, EXIT_OK, message, printLine, waitForAbort, type CliContext } from '../cli-context.ts';
 import { apiFlags, parseFlags, requireApiUrl, requireId, requireString, requireToken, UsageError } from '../flags.ts';
 import { createProgress, type ProgressReporter } from '../progress.ts';
 
@@ -13,6 +13,7 @@ export async function runAgent(context: CliContext, args: string[]): Promise<num
     store: { type: 'string' },
     dir: { type: 'string' },
     once: { type: 'boolean' },
+    'retry-failed': { type: 'boolean' },
   });
   const apiUrl = requireApiUrl(context, values);
   const token = requireToken(context, values);
@@ -30,7 +31,8 @@ export async function runAgent(context: CliContext, args: string[]): Promise<num
     onProgress: (event) => progress.handle(event),
   });
 
-  if (values.once) return runOnce(context, sync);
+  if (values['retry-failed'] === true) await sync.resetFailedBackups();
+  if (values.once) return runOnce(context, sync, progress);
 
   printLine(context.stderr, message(context, 'agent.starting', { dir: backupsDir, api: apiUrl, storeId }));
   sync.startAutoSync();
@@ -44,21 +46,29 @@ export async function runAgent(context: CliContext, args: string[]): Promise<num
   return EXIT_OK;
 }
 
-/** Runs one pass and returns exit code 0 only when no backup is left pending or failed. */
-async function runOnce(context: CliContext, sync: CloudBackupSync): Promise<number> {
+/**
+ * Runs one pass and returns exit code 0 only when no backup is left pending or failed and
+ * no file was invalid or unreadable. The pass summary already listed the invalid and
+ * unreadable files.
+ */
+async function runOnce(context: CliContext, sync: CloudBackupSync, progress: AgentProgress): Promise<number> {
   await sync.syncNow();
   const state = sync.getState();
 
   for (const entry of state.pendingBackups) {
     const error = entry.lastError ?? message(context, 'agent.noError');
-    const params = { file: entry.filePath, retries: entry.retries, error };
+    const params = { file: entry.filePath, attempts: countMessage(context, 'attempts', entry.retries), error };
     printLine(context.stderr, message(context, 'agent.pendingFile', params));
   }
   for (const entry of state.failedBackups) {
-    const params = { file: entry.filePath, retries: entry.retries, error: entry.error };
+    const params = { file: entry.filePath, attempts: countMessage(context, 'attempts', entry.retries), error: entry.error };
     printLine(context.stderr, message(context, 'agent.failedFile', params));
   }
-  return state.pendingBackups.length === 0 && state.failedBackups.length === 0 ? EXIT_OK : EXIT_FAILURE;
+
+  const summary = progress.lastSummary;
+  const problemFiles = summary === undefined ? 0 : summary.invalid.length + summary.unreadable.length;
+  const clean = state.pendingBackups.length === 0 && state.failedBackups.length === 0 && problemFiles === 0;
+  return clean ? EXIT_OK : EXIT_FAILURE;
 }
 
 /**
@@ -98,6 +108,8 @@ function createLogger(context: CliContext): Logger {
 class AgentProgress {
   readonly #context: CliContext;
   #current: { key: string; reporter: ProgressReporter } | undefined;
+  /** Summary of the last pass that finished. */
+  lastSummary: SyncPassSummary | undefined;
 
   constructor(context: CliContext) {
     this.#context = context;
@@ -137,14 +149,40 @@ class AgentProgress {
         printLine(context.stderr, message(context, 'agent.fileFailed', params));
         return;
       }
-      case 'pass-finished': {
+      case 'pass-finished':
         this.finish();
-        const { scanned, uploaded, alreadyInCloud, pending, failed } = event.summary;
-        printLine(context.stderr, message(context, 'agent.passDone', { scanned, uploaded, alreadyInCloud, pending, failed }));
+        this.lastSummary = event.summary;
+        this.#printSummary(event.summary);
         return;
-      }
       case 'pass-started':
         return;
+    }
+  }
+
+  /**
+   * Prints the pass's counts, then one line per invalid or unreadable file. Files skipped
+   * because their SHA-256 is in `uploadedBackups` count as already in the cloud too, and
+   * `failed` counts every failed backup in the state, not only those of this pass.
+   */
+  #printSummary(summary: SyncPassSummary): void {
+    const context = this.#context;
+    const counts = [
+      countMessage(context, 'backupsFound', summary.scanned),
+      countMessage(context, 'uploaded', summary.uploaded),
+      countMessage(context, 'alreadyInCloud', summary.alreadyInCloud + summary.alreadyUploaded),
+      countMessage(context, 'pending', summary.pending),
+      countMessage(context, 'failed', summary.failedTotal),
+    ];
+    if (summary.invalid.length > 0) counts.push(countMessage(context, 'invalid', summary.invalid.length));
+    if (summary.unreadable.length > 0) counts.push(countMessage(context, 'unreadable', summary.unreadable.length));
+    printLine(context.stderr, message(context, 'agent.passDone', { counts: counts.join(', ') }));
+
+    const minutes = Math.round(DEFAULT_CORRUPT_AFTER_MS / 60_000);
+    for (const file of summary.invalid) {
+      printLine(context.stderr, message(context, 'agent.invalidFile', { file: file.filePath, minutes }));
+    }
+    for (const file of summary.unreadable) {
+      printLine(context.stderr, message(context, 'agent.unreadableFile', { file: file.filePath, error: file.error }));
     }
   }
 

@@ -1,5 +1,5 @@
 import { ApiClient, restoreBackup, type RestoreProgress, type RestoreSource } from '@cloud-backup-sync/agent';
-import { EXIT_OK, message, printLine, type CliContext } from '../cli-context.ts';
+import { countMessage, EXIT_OK, message, printLine, type CliContext } from '../cli-context.ts';
 import { apiFlags, optionalId, parseFlags, requireApiUrl, requireString, requireToken, UsageError } from '../flags.ts';
 import { createProgress, formatBytes, type ProgressReporter } from '../progress.ts';
 
@@ -47,7 +47,7 @@ export async function runRestore(context: CliContext, args: string[]): Promise<n
     const params = {
       backupId: result.backup.id,
       dir: result.targetDir,
-      files: result.fileCount,
+      files: countMessage(context, 'files', result.fileCount),
       size: formatBytes(result.totalBytes),
     };
     printLine(context.stdout, message(context, 'restore.done', params));

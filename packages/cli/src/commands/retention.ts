@@ -1,5 +1,5 @@
-import { AppError, createLogger, runRetention, type RetentionResult } from '@cloud-backup-sync/server';
-import { pino } from 'pino';
+import { AppError, runRetention, type RetentionResult } from '@cloud-backup-sync/server';
+import { createOneShotLogger } from '../one-shot-logger.ts';
 import { EXIT_FAILURE, EXIT_OK, message, printLine, type CliContext } from '../cli-context.ts';
 import { parseFlags, UsageError } from '../flags.ts';
 import { loadConfigOrReport } from './serve.ts';
@@ -16,7 +16,7 @@ export async function runRetentionCommand(context: CliContext, args: string[]): 
   if (!config) return EXIT_FAILURE;
 
   const dryRun = values['dry-run'] === true;
-  const logger = createLogger(config.logLevel, pino.destination(2));
+  const logger = createOneShotLogger(config);
   let result: RetentionResult;
   try {
     result = await runRetention(config, { logger, dryRun });

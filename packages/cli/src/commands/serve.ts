@@ -7,7 +7,15 @@ export async function runServe(context: CliContext, args: string[]): Promise<num
   const config = loadConfigOrReport(context);
   if (!config) return EXIT_FAILURE;
 
-  const server = await startServer(config);
+  let server: Awaited<ReturnType<typeof startServer>>;
+  try {
+    server = await startServer(config);
+  } catch (error) {
+    if (!isAddressInUse(error)) throw error;
+    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+    printLine(context.stderr, message(context, 'error.prefix', { message: message(context, 'serve.addressInUse', { address: `${host}:${config.port}` }) }));
+    return EXIT_FAILURE;
+  }
   printLine(context.stdout, message(context, 'serve.listening', { url: server.url }));
 
   await waitForAbort(context.signal);
@@ -31,4 +39,8 @@ export function loadConfigOrReport(context: CliContext): Config | undefined {
     for (const problem of error.problems) printLine(context.stderr, `  ${problem}`);
     return undefined;
   }
+}
+
+function isAddressInUse(error: unknown): boolean {
+  return error instanceof Error && 'code' in error && error.code === 'EADDRINUSE';
 }
