@@ -17,6 +17,8 @@ Comandos:
   serve                     Inicia la API en la nube (lee las variables de entorno y .env)
   admin create-superadmin   Crea un superadministrador y muestra su token
   stores create | list      Crea o lista tiendas
+  devices create | list | revoke
+                            Crea, lista o revoca tokens de dispositivo (uno por tienda)
   backups list              Lista los backups en la nube
   agent                     Sube los .zip de una carpeta de backups
   restore                   Descarga, verifica y extrae un backup en una carpeta nueva
@@ -31,6 +33,8 @@ Commands:
   serve                     Start the cloud API (reads environment variables and .env)
   admin create-superadmin   Create a super-administrator and print its token
   stores create | list      Create or list stores
+  devices create | list | revoke
+                            Create, list or revoke device tokens (scoped to one store)
   backups list              List the backups in the cloud
   agent                     Upload the .zip files of a backups folder
   restore                   Download, verify and extract a backup into a new folder
@@ -91,6 +95,40 @@ The token is shown once: keep it.`,
   --api URL        API URL (or BACKUP_SYNC_API), for example http://127.0.0.1:3000
   --token TOKEN    Super-administrator token (or BACKUP_SYNC_TOKEN)`,
   },
+  'help.devices': {
+    es: `Uso: backup-sync devices create --store ID --name NOMBRE [--json] [--api URL] [--token TOKEN]
+     backup-sync devices list [--store ID] [--json] [--api URL] [--token TOKEN]
+     backup-sync devices revoke --id ID [--json] [--api URL] [--token TOKEN]
+
+Un token de dispositivo solo puede pedir y confirmar subidas de su tienda e
+informar el estado de su agente: no lista, descarga ni elimina backups.
+Úselo en el agente de cada punto de venta en lugar del token de superadministrador.
+
+  --store ID       Tienda del dispositivo (create) o filtro de la lista (list)
+  --name NOMBRE    Nombre visible del dispositivo, por ejemplo "Caja 1" (1 a 200 caracteres)
+  --id ID          Dispositivo a revocar; revocar dos veces no es un error
+  --json           create imprime {"id": …, "token": …}; list y revoke, la respuesta de la API
+  --api URL        URL de la API (o BACKUP_SYNC_API)
+  --token TOKEN    Token de superadministrador (o BACKUP_SYNC_TOKEN)
+
+create muestra el token una sola vez: el servidor guarda solo su SHA-256.`,
+    en: `Usage: backup-sync devices create --store ID --name NAME [--json] [--api URL] [--token TOKEN]
+       backup-sync devices list [--store ID] [--json] [--api URL] [--token TOKEN]
+       backup-sync devices revoke --id ID [--json] [--api URL] [--token TOKEN]
+
+A device token may only request and confirm uploads for its own store and
+report its agent's status: it cannot list, download or delete backups.
+Use it for each point of sale's agent instead of the super-administrator token.
+
+  --store ID       Store of the device (create) or list filter (list)
+  --name NAME      Display name of the device, for example "Till 1" (1 to 200 characters)
+  --id ID          Device to revoke; revoking twice is not an error
+  --json           create prints {"id": …, "token": …}; list and revoke print the API response
+  --api URL        API URL (or BACKUP_SYNC_API)
+  --token TOKEN    Super-administrator token (or BACKUP_SYNC_TOKEN)
+
+create shows the token only once: the server keeps only its SHA-256.`,
+  },
   'help.backups': {
     es: `Uso: backup-sync backups list [--store ID] [--json] [--api URL] [--token TOKEN]
 
@@ -112,7 +150,7 @@ The token is shown once: keep it.`,
   --dir CARPETA    Carpeta donde el punto de venta deja los .zip; el estado queda en CARPETA/cloud-sync.json
   --once           Hace una sola pasada y termina: código 0 solo si no queda nada pendiente ni fallido
   --api URL        URL de la API (o BACKUP_SYNC_API)
-  --token TOKEN    Token de la tienda o de superadministrador (o BACKUP_SYNC_TOKEN)
+  --token TOKEN    Token de dispositivo de la tienda ("devices create") o de superadministrador (o BACKUP_SYNC_TOKEN)
 
 Sin --once sincroniza ahora, cada 15 minutos y unos segundos después de que aparece\no cambia un .zip en la carpeta, hasta Ctrl-C o SIGTERM.`,
     en: `Usage: backup-sync agent --store ID --dir FOLDER [--once] [--api URL] [--token TOKEN]
@@ -121,7 +159,7 @@ Sin --once sincroniza ahora, cada 15 minutos y unos segundos después de que apa
   --dir FOLDER     Folder where the point of sale writes its .zip files; the state is kept in FOLDER/cloud-sync.json
   --once           Run one pass and exit: code 0 only when nothing is left pending or failed
   --api URL        API URL (or BACKUP_SYNC_API)
-  --token TOKEN    Store or super-administrator token (or BACKUP_SYNC_TOKEN)
+  --token TOKEN    The store's device token ("devices create") or a super-administrator token (or BACKUP_SYNC_TOKEN)
 
 Without --once it syncs now, every 15 minutes and a few seconds after a .zip appears\nor changes in the folder, until Ctrl-C or SIGTERM.`,
   },
@@ -216,6 +254,10 @@ as "serve" and needs no CRON_SECRET.`,
     es: '--name "{value}" no es válido: use de 1 a 200 caracteres sin caracteres de control.',
     en: '--name "{value}" is invalid: use 1 to 200 characters without control characters.',
   },
+  'usage.invalidDeviceName': {
+    es: '--name "{value}" no es válido: use de 1 a 200 caracteres sin caracteres de control.',
+    en: '--name "{value}" is invalid: use 1 to 200 characters without control characters.',
+  },
   'usage.invalidToken': {
     es: '{flag} está vacío o contiene espacios. Copie el token completo que mostró "admin create-superadmin".',
     en: '{flag} is empty or contains spaces. Copy the whole token printed by "admin create-superadmin".',
@@ -252,6 +294,7 @@ as "serve" and needs no CRON_SECRET.`,
   'hint.email': { es: 'indique el correo del superadministrador', en: 'give the super-administrator\'s email' },
   'hint.name': { es: 'indique el nombre de la tienda', en: 'give the store name' },
   'hint.store': { es: 'indique el identificador de la tienda', en: 'give the store id' },
+  'hint.id': { es: 'indique el identificador', en: 'give the id' },
   'hint.dir': {
     es: 'indique la carpeta donde el punto de venta deja los .zip',
     en: 'give the folder where the point of sale writes its .zip files',
@@ -278,6 +321,20 @@ as "serve" and needs no CRON_SECRET.`,
   },
   'stores.created': { es: 'Tienda creada: {id} ({name})', en: 'Store created: {id} ({name})' },
   'stores.none': { es: 'No hay tiendas.', en: 'There are no stores.' },
+  'devices.created': {
+    es: 'Dispositivo {id} ({name}) creado para la tienda {storeId}. Su token (se muestra una sola vez) va en la salida estándar:',
+    en: 'Device {id} ({name}) created for store {storeId}. Its token (shown only once) is on standard output:',
+  },
+  'devices.none': { es: 'No hay dispositivos.', en: 'There are no devices.' },
+  'devices.revoked': { es: 'Dispositivo {id} revocado ({revokedAt}).', en: 'Device {id} revoked ({revokedAt}).' },
+  'devices.active': { es: 'activo', en: 'active' },
+  'devices.revokedAt': { es: 'revocado {at}', en: 'revoked {at}' },
+  'devices.never': { es: 'nunca', en: 'never' },
+  'devices.noStatus': { es: 'sin estado informado', en: 'no status reported' },
+  'devices.status': {
+    es: '{pending} pendientes, {uploaded} subidos, {failed} fallidos, última sincronización {lastSyncAt}',
+    en: '{pending} pending, {uploaded} uploaded, {failed} failed, last sync {lastSyncAt}',
+  },
   'backups.none': { es: 'No hay backups.', en: 'There are no backups.' },
   'agent.starting': {
     es: 'Sincronizando {dir} con {api} para la tienda {storeId} (ahora, cada 15 minutos y al aparecer un .zip nuevo). Ctrl-C para detener.',

@@ -5,15 +5,18 @@ import type { DatabaseHandle } from './db/database.ts';
 import { registerErrorHandlers, sendFrameworkError } from './http/error-handler.ts';
 import { pathOnly } from './http/logger.ts';
 import { BackupRepository } from './repositories/backup-repository.ts';
+import { DeviceRepository } from './repositories/device-repository.ts';
 import { StoreRepository } from './repositories/store-repository.ts';
 import { TokenRepository } from './repositories/token-repository.ts';
 import { registerBackupRoutes } from './routes/backup-routes.ts';
+import { registerDeviceRoutes } from './routes/device-routes.ts';
 import { registerHealthRoutes } from './routes/health-routes.ts';
 import { registerRetentionRoutes } from './routes/retention-routes.ts';
 import { registerStorageRoutes } from './routes/storage-routes.ts';
 import { registerStoreRoutes } from './routes/store-routes.ts';
 import { AuthService } from './services/auth-service.ts';
 import { BackupService } from './services/backup-service.ts';
+import { DeviceService } from './services/device-service.ts';
 import { runRetention } from './services/retention-service.ts';
 import { StoreService } from './services/store-service.ts';
 import { FilesystemDriver } from './storage/filesystem/filesystem-driver.ts';
@@ -55,11 +58,13 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
 
   const backups = new BackupRepository(database.db);
   const stores = new StoreRepository(database.db);
-  const auth = new AuthService(new TokenRepository(database.db));
+  const devices = new DeviceRepository(database.db);
+  const auth = new AuthService(new TokenRepository(database.db), devices);
 
   registerHealthRoutes(app, { version: SERVER_VERSION, database: database.kind, storage: storage.kind });
   registerStoreRoutes(app, { auth, stores: new StoreService(stores) });
   registerBackupRoutes(app, { auth, backups: new BackupService({ backups, stores, storage, logger }) });
+  registerDeviceRoutes(app, { auth, devices: new DeviceService({ devices, stores, logger }) });
   registerRetentionRoutes(app, {
     cronSecret: config.cronSecret,
     run: () =>

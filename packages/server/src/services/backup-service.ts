@@ -13,7 +13,7 @@ import type { BackupRepository, BackupRow } from '../repositories/backup-reposit
 import type { StoreRepository } from '../repositories/store-repository.ts';
 import { backupObjectKey } from '../storage/object-key.ts';
 import type { StorageDriver } from '../storage/storage-driver.ts';
-import type { Principal } from './auth-service.ts';
+import { requireStoreAccess, type Principal } from './auth-service.ts';
 
 export type RequestUploadOutcome =
   | { exists: true; backupId: string }
@@ -68,6 +68,8 @@ export class BackupService {
    * row, so (store_id, sha256) stays unique and retries never pile up rows.
    */
   async requestUpload(principal: Principal, request: RequestUploadBody): Promise<RequestUploadOutcome> {
+    // Checked before the store lookup, so a device learns nothing about other stores.
+    requireStoreAccess(principal, request.storeId);
     const store = await this.#stores.findById(request.storeId);
     if (store === undefined) throw new AppError('STORE_NOT_FOUND', { storeId: request.storeId });
     if (request.sizeBytes > this.#storage.maxUploadBytes) {
@@ -102,8 +104,9 @@ export class BackupService {
    * AVAILABLE. A size or checksum mismatch marks the row FAILED before the
    * object is removed, so a crash in between never leaves bad bytes AVAILABLE.
    */
-  async confirmUpload(request: ConfirmUploadBody): Promise<ConfirmedBackup> {
+  async confirmUpload(principal: Principal, request: ConfirmUploadBody): Promise<ConfirmedBackup> {
     const backup = await this.#findBackup(request.backupId);
+    requireStoreAccess(principal, backup.storeId);
     if (backup.sha256 !== request.sha256) throw new AppError('SHA256_MISMATCH', { backupId: backup.id });
     if (backup.status === 'AVAILABLE') return confirmedBackup(backup);
     if (backup.status === 'DELETED') throw new AppError('BACKUP_DELETED', { backupId: backup.id });
