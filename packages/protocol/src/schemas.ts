@@ -52,6 +52,12 @@ export const requestUploadBodySchema = z.object({
   fileName: fileNameSchema,
   sha256: sha256Schema,
   sizeBytes: sizeBytesSchema,
+  /**
+   * True when the client sends every header of `uploadHeaders` with its PUT.
+   * The S3 driver then signs `x-amz-checksum-sha256`, so the provider itself
+   * rejects altered bytes. Omitted, the response has no `uploadHeaders`.
+   */
+  checksumHeader: z.boolean().optional(),
 });
 export type RequestUploadBody = z.infer<typeof requestUploadBodySchema>;
 
@@ -122,11 +128,16 @@ export const listBackupsResponseSchema = z.object({
 });
 export type ListBackupsResponse = z.infer<typeof listBackupsResponseSchema>;
 
+/** Name of the signed header that carries the base64 SHA-256 of an upload. */
+export const CHECKSUM_SHA256_HEADER = 'x-amz-checksum-sha256';
+
 export const requestUploadNewSchema = z.object({
   uploadUrl: z.string(),
   objectKey: z.string(),
   backupId: z.string(),
   expiresIn: z.number(),
+  /** Headers the PUT must carry exactly; present only when the request had `checksumHeader`. */
+  uploadHeaders: z.record(z.string(), z.string()).optional(),
 });
 
 export const requestUploadExistsSchema = z.object({

@@ -31,11 +31,13 @@ export interface AppDependencies {
   logger: Logger;
   database: DatabaseHandle;
   storage: StorageDriver;
+  /** Test hook: returns the lifetime of the next presigned URL, in seconds (600 when unset). */
+  presignedUrlTtlSeconds?: () => number;
 }
 
 /** Wires repositories, services and routes into a Fastify instance that is not listening yet. */
 export async function buildApp(dependencies: AppDependencies): Promise<FastifyInstance> {
-  const { config, logger, database, storage } = dependencies;
+  const { config, logger, database, storage, presignedUrlTtlSeconds } = dependencies;
 
   // Typed as Fastify's logger interface so that routes take a plain FastifyInstance.
   const loggerInstance: FastifyBaseLogger = logger;
@@ -63,7 +65,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
 
   registerHealthRoutes(app, { version: SERVER_VERSION, database: database.kind, storage: storage.kind });
   registerStoreRoutes(app, { auth, stores: new StoreService(stores) });
-  registerBackupRoutes(app, { auth, backups: new BackupService({ backups, stores, storage, logger }) });
+  registerBackupRoutes(app, { auth, backups: new BackupService({ backups, stores, storage, logger, presignedUrlTtlSeconds }) });
   registerDeviceRoutes(app, { auth, devices: new DeviceService({ devices, stores, logger }) });
   registerRetentionRoutes(app, {
     cronSecret: config.cronSecret,

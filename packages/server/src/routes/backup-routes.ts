@@ -39,7 +39,8 @@ export function registerBackupRoutes(app: FastifyInstance, services: { auth: Aut
       const message = translate(resultMessages, 'BACKUP_EXISTS', requestLocale(request), { backupId: outcome.backupId });
       return { exists: true, backupId: outcome.backupId, message };
     }
-    return { uploadUrl: outcome.uploadUrl, objectKey: outcome.objectKey, backupId: outcome.backupId, expiresIn: outcome.expiresIn };
+    const answer = { uploadUrl: outcome.uploadUrl, objectKey: outcome.objectKey, backupId: outcome.backupId, expiresIn: outcome.expiresIn };
+    return outcome.uploadHeaders === undefined ? answer : { ...answer, uploadHeaders: outcome.uploadHeaders };
   });
 
   app.post('/api/cloud-backups/confirm-upload', { onRequest: superadminOrDevice }, async (request) => {

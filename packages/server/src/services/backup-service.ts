@@ -17,7 +17,15 @@ import { requireStoreAccess, type Principal } from './auth-service.ts';
 
 export type RequestUploadOutcome =
   | { exists: true; backupId: string }
-  | { exists: false; uploadUrl: string; objectKey: string; backupId: string; expiresIn: number };
+  | {
+      exists: false;
+      uploadUrl: string;
+      objectKey: string;
+      backupId: string;
+      expiresIn: number;
+      /** Set only when the request carried `checksumHeader`, so older clients get the specification's response. */
+      uploadHeaders: Record<string, string> | undefined;
+    };
 
 export interface ConfirmedBackup {
   id: string;
@@ -30,6 +38,8 @@ export interface BackupServiceDependencies {
   stores: StoreRepository;
   storage: StorageDriver;
   logger: Logger;
+  /** Returns the lifetime of the next presigned URL, in seconds; tests shorten it. */
+  presignedUrlTtlSeconds?: () => number;
 }
 
 /** The backup life cycle: UPLOADING → AVAILABLE → DELETED, with FAILED for any failed verification. */
@@ -38,12 +48,14 @@ export class BackupService {
   readonly #stores: StoreRepository;
   readonly #storage: StorageDriver;
   readonly #logger: Logger;
+  readonly #urlTtlSeconds: () => number;
 
   constructor(dependencies: BackupServiceDependencies) {
     this.#backups = dependencies.backups;
     this.#stores = dependencies.stores;
     this.#storage = dependencies.storage;
     this.#logger = dependencies.logger;
+    this.#urlTtlSeconds = dependencies.presignedUrlTtlSeconds ?? (() => PRESIGNED_URL_TTL_SECONDS);
   }
 
   async listBackups(storeId: string | undefined): Promise<CloudBackup[]> {
@@ -90,13 +102,22 @@ export class BackupService {
       this.#logger.info({ backupId: backup.id, storeId: backup.storeId, previousStatus: backup.status }, 'backup upload restarted');
     }
 
-    const uploadUrl = await this.#storage.presignUpload({
+    const expiresIn = this.#urlTtlSeconds();
+    const presigned = await this.#storage.presignUpload({
       objectKey: backup.objectKey,
       sizeBytes: request.sizeBytes,
       sha256: request.sha256,
-      expiresIn: PRESIGNED_URL_TTL_SECONDS,
+      expiresIn,
+      checksumHeader: request.checksumHeader === true,
     });
-    return { exists: false, uploadUrl, objectKey: backup.objectKey, backupId: backup.id, expiresIn: PRESIGNED_URL_TTL_SECONDS };
+    return {
+      exists: false,
+      uploadUrl: presigned.url,
+      objectKey: backup.objectKey,
+      backupId: backup.id,
+      expiresIn,
+      uploadHeaders: request.checksumHeader === undefined ? undefined : presigned.headers,
+    };
   }
 
   /**
@@ -138,12 +159,13 @@ export class BackupService {
     const backup = await this.#findBackup(backupId);
     if (backup.status !== 'AVAILABLE') throw new AppError('BACKUP_NOT_AVAILABLE', { backupId, status: backup.status });
 
+    const expiresIn = this.#urlTtlSeconds();
     const downloadUrl = await this.#storage.presignDownload({
       objectKey: backup.objectKey,
       fileName: backup.fileName,
-      expiresIn: PRESIGNED_URL_TTL_SECONDS,
+      expiresIn,
     });
-    return { downloadUrl, fileName: backup.fileName, expiresIn: PRESIGNED_URL_TTL_SECONDS };
+    return { downloadUrl, fileName: backup.fileName, expiresIn };
   }
 
   /**
