@@ -3,6 +3,8 @@ import type { Logger } from 'pino';
 import type { Config } from './config/config.ts';
 import type { DatabaseHandle } from './db/database.ts';
 import { registerErrorHandlers, sendFrameworkError } from './http/error-handler.ts';
+import { FailureLimiter } from './http/failure-limiter.ts';
+import { addSecurityHeaders } from './http/security-headers.ts';
 import { pathOnly } from './http/logger.ts';
 import { BackupRepository } from './repositories/backup-repository.ts';
 import { DeviceRepository } from './repositories/device-repository.ts';
@@ -50,6 +52,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     frameworkErrors: (error, request, reply) => sendFrameworkError(error, request, reply),
   });
   app.decorateRequest('principal', null);
+  addSecurityHeaders(app);
   registerErrorHandlers(app, { bodyLimit: JSON_BODY_LIMIT_BYTES });
   logRequests(app);
 
@@ -61,7 +64,8 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   const backups = new BackupRepository(database.db);
   const stores = new StoreRepository(database.db);
   const devices = new DeviceRepository(database.db);
-  const auth = new AuthService(new TokenRepository(database.db), devices);
+  const failures = new FailureLimiter({ limit: config.authFailures.limit, windowMs: config.authFailures.windowSeconds * 1000 });
+  const auth = new AuthService(new TokenRepository(database.db), devices, failures);
 
   registerHealthRoutes(app, { version: SERVER_VERSION, database: database.kind, storage: storage.kind });
   registerStoreRoutes(app, { auth, stores: new StoreService(stores) });
@@ -69,6 +73,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   registerDeviceRoutes(app, { auth, devices: new DeviceService({ devices, stores, logger }) });
   registerRetentionRoutes(app, {
     cronSecret: config.cronSecret,
+    failures,
     run: () =>
       runRetention(
         { backups, storage, logger, retentionDays: config.retention.days, maxCount: config.retention.maxCount },

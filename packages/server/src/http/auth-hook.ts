@@ -15,7 +15,7 @@ declare module 'fastify' {
  */
 export function authorize(auth: AuthService, roles: readonly PrincipalRole[]) {
   return async function authorizeRequest(request: FastifyRequest): Promise<void> {
-    const principal = await auth.authenticate(request.headers.authorization);
+    const principal = await auth.authenticate(request.headers.authorization, request.ip);
     requireRole(principal, roles);
     request.principal = principal;
   };

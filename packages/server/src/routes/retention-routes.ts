@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from '../http/app-error.ts';
+import type { FailureLimiter } from '../http/failure-limiter.ts';
 import type { RetentionResult } from '../services/retention-service.ts';
 
 /**
@@ -9,10 +10,18 @@ import type { RetentionResult } from '../services/retention-service.ts';
  */
 export function registerRetentionRoutes(
   app: FastifyInstance,
-  options: { cronSecret: string | undefined; run: () => Promise<RetentionResult> },
+  options: { cronSecret: string | undefined; failures: FailureLimiter; run: () => Promise<RetentionResult> },
 ): void {
   app.post('/api/cloud-backups/retention-run', async (request) => {
-    checkCronSecret(request, options.cronSecret);
+    try {
+      checkCronSecret(request, options.cronSecret);
+    } catch (error) {
+      // A wrong secret counts as a failed authentication of the source address.
+      if (!(error instanceof AppError && error.code === 'INVALID_CRON_SECRET')) throw error;
+      const retryAfter = options.failures.recordFailure([`address:${request.ip}`]);
+      if (retryAfter !== undefined) throw new AppError('TOO_MANY_ATTEMPTS', { retryAfter }, { cause: error });
+      throw error;
+    }
     const result = await options.run();
     return { success: true, ...result };
   });

@@ -2,6 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { nowTimestamp } from '../db/timestamps.ts';
 import type { UserRole } from '../db/schema.ts';
 import { AppError } from '../http/app-error.ts';
+import type { FailureLimiter } from '../http/failure-limiter.ts';
 import type { DeviceRepository } from '../repositories/device-repository.ts';
 import type { TokenRepository } from '../repositories/token-repository.ts';
 
@@ -30,15 +31,42 @@ export function hashToken(token: string): string {
 export class AuthService {
   readonly #tokens: TokenRepository;
   readonly #devices: DeviceRepository | undefined;
+  readonly #failures: FailureLimiter | undefined;
 
-  /** Without `devices`, only user tokens authenticate (as in the admin commands, which need no devices). */
-  constructor(tokens: TokenRepository, devices?: DeviceRepository) {
+  /**
+   * Without `devices`, only user tokens authenticate (as in the admin
+   * commands, which need no devices). Without `failures`, failed attempts are
+   * not limited.
+   */
+  constructor(tokens: TokenRepository, devices?: DeviceRepository, failures?: FailureLimiter) {
     this.#tokens = tokens;
     this.#devices = devices;
+    this.#failures = failures;
   }
 
-  /** Resolves an `Authorization` header to its principal, or raises UNAUTHENTICATED / INVALID_TOKEN. */
-  async authenticate(authorization: string | undefined): Promise<Principal> {
+  /**
+   * Resolves an `Authorization` header to its principal, or raises
+   * UNAUTHENTICATED / INVALID_TOKEN. A failure is counted against the source
+   * address and the presented token, and once either is over the limit the
+   * failure becomes TOO_MANY_ATTEMPTS. A valid token is never limited, so one
+   * misconfigured desktop cannot lock out others behind the same address.
+   */
+  async authenticate(authorization: string | undefined, sourceAddress = 'unknown'): Promise<Principal> {
+    try {
+      return await this.#resolve(authorization);
+    } catch (error) {
+      if (!(error instanceof AppError) || this.#failures === undefined) throw error;
+
+      const keys = [`address:${sourceAddress}`];
+      const presented = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
+      if (presented !== undefined) keys.push(`token:${hashToken(presented)}`);
+      const retryAfter = this.#failures.recordFailure(keys);
+      if (retryAfter !== undefined) throw new AppError('TOO_MANY_ATTEMPTS', { retryAfter }, { cause: error });
+      throw error;
+    }
+  }
+
+  async #resolve(authorization: string | undefined): Promise<Principal> {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
     if (authorization === undefined || authorization.trim() === '') throw new AppError('UNAUTHENTICATED');
     if (match === null || match[1] === undefined) throw new AppError('INVALID_TOKEN');
