@@ -19,6 +19,7 @@ const commands: Record<string, CommandEntry> = {
   backups: { help: 'help.backups', load: async () => (await import('./commands/backups.ts')).runBackups },
   agent: { help: 'help.agent', load: async () => (await import('./commands/agent.ts')).runAgent },
   restore: { help: 'help.restore', load: async () => (await import('./commands/restore.ts')).runRestore },
+  doctor: { help: 'help.doctor', load: async () => (await import('./commands/doctor.ts')).runDoctor },
   retention: { help: 'help.retention', load: async () => (await import('./commands/retention.ts')).runRetentionCommand },
 };
 

@@ -23,6 +23,7 @@ Comandos:
   agent                     Sube los .zip de una carpeta de backups
   restore                   Descarga, verifica y extrae un backup en una carpeta nueva
   retention run             Elimina los backups vencidos (BACKUP_RETENTION_DAYS, BACKUP_MAX_COUNT)
+  doctor                    Comprueba el almacenamiento configurado de punta a punta
 
 Use "backup-sync <comando> --help" para ver las opciones de cada comando.
 --api y --token también se leen de BACKUP_SYNC_API y BACKUP_SYNC_TOKEN.
@@ -39,6 +40,7 @@ Commands:
   agent                     Upload the .zip files of a backups folder
   restore                   Download, verify and extract a backup into a new folder
   retention run             Delete expired backups (BACKUP_RETENTION_DAYS, BACKUP_MAX_COUNT)
+  doctor                    Check the configured storage end to end
 
 Run "backup-sync <command> --help" for the options of each command.
 --api and --token are also read from BACKUP_SYNC_API and BACKUP_SYNC_TOKEN.
@@ -200,6 +202,34 @@ configuración que "serve" y no necesita CRON_SECRET.`,
 Deletes AVAILABLE backups uploaded more than BACKUP_RETENTION_DAYS days ago and, per
 store, those beyond the newest BACKUP_MAX_COUNT. Uses the same configuration
 as "serve" and needs no CRON_SECRET.`,
+  },
+
+  'help.doctor': {
+    es: `Uso: backup-sync doctor [--json]
+
+Comprueba el almacenamiento de la configuración del servidor (las mismas
+variables de entorno y .env que "serve"): credenciales, bucket, una subida
+firmada, el rechazo de bytes alterados con el encabezado de checksum firmado,
+la descarga firmada, el borrado, las reglas CORS, la diferencia de reloj con el
+proveedor y la regla de ciclo de vida que aborta subidas multiparte incompletas.
+Borra todo objeto de prueba que escribe. Con almacenamiento en archivos, CORS,
+reloj y ciclo de vida no aplican.
+
+  --json           Imprime el informe en JSON
+
+Termina con 1 si alguna comprobación falló; los avisos no cambian el código de salida.`,
+    en: `Usage: backup-sync doctor [--json]
+
+Checks the storage of the server configuration (the same environment
+variables and .env as "serve"): credentials, bucket, a presigned upload,
+rejection of altered bytes with the signed checksum header, the presigned
+download, deletion, CORS rules, clock difference with the provider and the
+lifecycle rule that aborts incomplete multipart uploads. Deletes every test
+object it writes. With file storage, CORS, clock and lifecycle do not apply.
+
+  --json           Print the report as JSON
+
+Exits 1 when any check failed; warnings do not change the exit code.`,
   },
 
   'usage.missingCommand': {
@@ -371,6 +401,142 @@ as "serve" and needs no CRON_SECRET.`,
   'progress.extract': { es: 'Extracción', en: 'Extraction' },
   'progress.upload': { es: 'Subida', en: 'Upload' },
   'progress.hash': { es: 'SHA-256', en: 'SHA-256' },
+  'doctor.title': { es: 'Comprobación del almacenamiento ({storage}):', en: 'Storage check ({storage}):' },
+  'doctor.summaryOk': {
+    es: 'Ninguna comprobación falló ({warnings} avisos).',
+    en: 'No check failed ({warnings} warnings).',
+  },
+  'doctor.summaryFailed': {
+    es: '{failed} comprobaciones fallaron ({warnings} avisos). Corrija la configuración y vuelva a ejecutar "backup-sync doctor".',
+    en: '{failed} checks failed ({warnings} warnings). Fix the configuration and run "backup-sync doctor" again.',
+  },
+  'doctor.status.ok': { es: '[ok]', en: '[ok]' },
+  'doctor.status.warn': { es: '[aviso]', en: '[warn]' },
+  'doctor.status.fail': { es: '[falla]', en: '[fail]' },
+  'doctor.status.not-applicable': { es: '[n/a]', en: '[n/a]' },
+  'doctor.check.credentials': { es: 'Credenciales', en: 'Credentials' },
+  'doctor.check.bucket': { es: 'Bucket o carpeta', en: 'Bucket or folder' },
+  'doctor.check.put': { es: 'Subida firmada (PUT)', en: 'Presigned PUT' },
+  'doctor.check.altered-bytes': { es: 'Bytes alterados', en: 'Altered bytes' },
+  'doctor.check.get': { es: 'Descarga firmada (GET)', en: 'Presigned GET' },
+  'doctor.check.delete': { es: 'Borrado', en: 'Delete' },
+  'doctor.check.cleanup': { es: 'Limpieza', en: 'Clean-up' },
+  'doctor.check.cors': { es: 'CORS', en: 'CORS' },
+  'doctor.check.clock-skew': { es: 'Reloj', en: 'Clock skew' },
+  'doctor.check.lifecycle': { es: 'Ciclo de vida', en: 'Lifecycle' },
+  'doctor.reason.filesystem-only': {
+    es: 'no aplica al almacenamiento en archivos',
+    en: 'does not apply to file storage',
+  },
+  'doctor.reason.skipped': { es: 'no se comprobó porque falló "{check}"', en: 'not checked because "{check}" failed' },
+  'doctor.reason.credentials-accepted': {
+    es: 'el proveedor aceptó la clave de acceso (ListObjectsV2 en "{bucket}")',
+    en: 'the provider accepted the access key (ListObjectsV2 on "{bucket}")',
+  },
+  'doctor.reason.credentials-rejected': {
+    es: 'el proveedor rechazó la clave ({code}); revise S3_ACCESS_KEY_ID y S3_SECRET_ACCESS_KEY',
+    en: 'the provider rejected the key ({code}); check S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY',
+  },
+  'doctor.reason.storage-unreachable': {
+    es: 'no se pudo conectar con el proveedor: {detail}; revise S3_ENDPOINT y S3_REGION',
+    en: 'could not connect to the provider: {detail}; check S3_ENDPOINT and S3_REGION',
+  },
+  'doctor.reason.bucket-reachable': { es: 'el bucket "{bucket}" existe y se puede listar', en: 'bucket "{bucket}" exists and can be listed' },
+  'doctor.reason.bucket-missing': {
+    es: 'el bucket "{bucket}" no existe en este endpoint; revise S3_BUCKET_NAME, S3_ENDPOINT y S3_REGION',
+    en: 'bucket "{bucket}" does not exist at this endpoint; check S3_BUCKET_NAME, S3_ENDPOINT and S3_REGION',
+  },
+  'doctor.reason.bucket-denied': {
+    es: 'el proveedor negó el acceso al bucket "{bucket}" ({code}); revise los permisos de la clave',
+    en: 'the provider denied access to bucket "{bucket}" ({code}); check the key\'s permissions',
+  },
+  'doctor.reason.folder-writable': { es: 'la carpeta {path} existe y se puede escribir', en: 'folder {path} exists and is writable' },
+  'doctor.reason.folder-failed': {
+    es: 'no se puede usar la carpeta {path}: {detail}; revise DATA_DIR y sus permisos',
+    en: 'folder {path} cannot be used: {detail}; check DATA_DIR and its permissions',
+  },
+  'doctor.reason.put-accepted': {
+    es: 'se subieron {bytes} bytes con el encabezado de checksum firmado',
+    en: '{bytes} bytes were uploaded with the signed checksum header',
+  },
+  'doctor.reason.put-rejected': {
+    es: 'el almacenamiento rechazó la subida firmada (HTTP {status} {code})',
+    en: 'storage rejected the presigned upload (HTTP {status} {code})',
+  },
+  'doctor.reason.put-failed': { es: 'la subida firmada falló: {detail}', en: 'the presigned upload failed: {detail}' },
+  'doctor.reason.altered-rejected': {
+    es: 'el almacenamiento rechazó bytes que no coinciden con el SHA-256 firmado (HTTP {status} {code})',
+    en: 'storage rejected bytes that do not match the signed SHA-256 (HTTP {status} {code})',
+  },
+  'doctor.reason.altered-not-checked': {
+    es: 'este proveedor no lo comprueba: aceptó bytes alterados (HTTP {status}); solo la confirmación del servidor los detecta',
+    en: 'not checked by this provider: it accepted altered bytes (HTTP {status}); only the server\'s confirmation catches them',
+  },
+  'doctor.reason.altered-failed': { es: 'la prueba de bytes alterados falló: {detail}', en: 'the altered-bytes test failed: {detail}' },
+  'doctor.reason.get-same': { es: 'la descarga firmada devolvió los mismos {bytes} bytes', en: 'the presigned download returned the same {bytes} bytes' },
+  'doctor.reason.get-different': {
+    es: 'la descarga firmada devolvió otros bytes (SHA-256 {actual}, se esperaba {expected})',
+    en: 'the presigned download returned other bytes (SHA-256 {actual}, expected {expected})',
+  },
+  'doctor.reason.get-rejected': {
+    es: 'el almacenamiento rechazó la descarga firmada (HTTP {status} {code})',
+    en: 'storage rejected the presigned download (HTTP {status} {code})',
+  },
+  'doctor.reason.delete-removed': { es: 'el objeto de prueba se borró', en: 'the test object was deleted' },
+  'doctor.reason.delete-still-there': {
+    es: 'el objeto {objectKey} sigue existiendo después de borrarlo',
+    en: 'object {objectKey} still exists after deletion',
+  },
+  'doctor.reason.delete-failed': { es: 'el borrado falló: {detail}', en: 'deletion failed: {detail}' },
+  'doctor.reason.cleanup-done': {
+    es: 'no quedó ninguno de los {count} objetos de prueba',
+    en: 'none of the {count} test objects is left',
+  },
+  'doctor.reason.cleanup-failed': {
+    es: 'quedaron objetos de prueba: {keys}; bórrelos a mano',
+    en: 'test objects are left: {keys}; delete them by hand',
+  },
+  'doctor.reason.cors-ok': {
+    es: 'las reglas CORS permiten PUT con x-amz-checksum-sha256 y GET desde el navegador ({rules} reglas)',
+    en: 'the CORS rules allow browser PUT with x-amz-checksum-sha256 and GET ({rules} rules)',
+  },
+  'doctor.reason.cors-missing': {
+    es: 'el bucket no tiene reglas CORS: un navegador no puede subir ni descargar directamente (el agente Node.js no las necesita)',
+    en: 'the bucket has no CORS rules: a browser cannot upload or download directly (the Node.js agent does not need them)',
+  },
+  'doctor.reason.cors-incomplete': {
+    es: 'ninguna regla CORS permite: {missing}',
+    en: 'no CORS rule allows: {missing}',
+  },
+  'doctor.reason.cors-unreadable': { es: 'no se pudieron leer las reglas CORS ({code})', en: 'could not read the CORS rules ({code})' },
+  'doctor.reason.skew-ok': {
+    es: 'el reloj difiere {seconds} s del encabezado Date del proveedor',
+    en: 'the clock differs by {seconds} s from the provider\'s Date header',
+  },
+  'doctor.reason.skew-high': {
+    es: 'el reloj difiere {seconds} s del proveedor, más de {limit} s: las URL firmadas pueden fallar; sincronice el reloj (NTP)',
+    en: 'the clock differs by {seconds} s from the provider, more than {limit} s: presigned URLs may fail; synchronise the clock (NTP)',
+  },
+  'doctor.reason.skew-no-date': {
+    es: 'el proveedor no envió un encabezado Date; no se pudo medir',
+    en: 'the provider sent no Date header, so the skew could not be measured',
+  },
+  'doctor.reason.lifecycle-ok': {
+    es: 'una regla aborta las subidas multiparte incompletas a los {days} días',
+    en: 'a rule aborts incomplete multipart uploads after {days} days',
+  },
+  'doctor.reason.lifecycle-missing': {
+    es: 'el bucket no tiene reglas de ciclo de vida; agregue una que aborte las subidas multiparte incompletas',
+    en: 'the bucket has no lifecycle rules; add one that aborts incomplete multipart uploads',
+  },
+  'doctor.reason.lifecycle-no-abort-rule': {
+    es: 'ninguna de las {rules} reglas de ciclo de vida aborta las subidas multiparte incompletas',
+    en: 'none of the {rules} lifecycle rules aborts incomplete multipart uploads',
+  },
+  'doctor.reason.lifecycle-unreadable': {
+    es: 'no se pudieron leer las reglas de ciclo de vida ({code})',
+    en: 'could not read the lifecycle rules ({code})',
+  },
   'error.prefix': { es: 'Error: {message}', en: 'Error: {message}' },
   'error.network': {
     es: 'No se pudo conectar con {api}: {detail}. Verifique que el servidor esté en marcha y que la URL sea correcta.',

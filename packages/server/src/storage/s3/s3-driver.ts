@@ -19,6 +19,22 @@ import { describeBucketError, isObjectNotFound, translateS3Error } from './s3-er
 
 export type S3StorageConfig = Extract<StorageConfig, { kind: 's3' }>;
 
+/** Creates the S3 client that the driver and `backup-sync doctor` use, with the settings every provider accepts. */
+export function createS3Client(config: S3StorageConfig): S3Client {
+  return new S3Client({
+    region: config.region,
+    endpoint: config.endpoint,
+    forcePathStyle: config.forcePathStyle,
+    credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey },
+    // The SDK's default (WHEN_SUPPORTED in @aws-sdk/checksums, as installed
+    // with client-s3 3.1178) adds checksums to uploads and validates them on
+    // downloads. Several S3-compatible providers (R2, B2, MinIO) reject or
+    // mishandle those, so checksums are sent only when an operation requires one.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+}
+
 /**
  * Stores objects in an S3-compatible bucket. Clients upload and download
  * straight to the bucket through presigned URLs; the server only signs,
@@ -32,18 +48,7 @@ export class S3Driver implements StorageDriver {
 
   constructor(config: S3StorageConfig) {
     this.#bucket = config.bucket;
-    this.#client = new S3Client({
-      region: config.region,
-      endpoint: config.endpoint,
-      forcePathStyle: config.forcePathStyle,
-      credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey },
-      // The SDK's default (WHEN_SUPPORTED in @aws-sdk/checksums, as installed
-      // with client-s3 3.1178) adds checksums to uploads and validates them on
-      // downloads. Several S3-compatible providers (R2, B2, MinIO) reject or
-      // mishandle those, so checksums are sent only when an operation requires one.
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-    });
+    this.#client = createS3Client(config);
   }
 
   /** Checks with HeadBucket that the bucket exists and the credentials may use it. */
@@ -148,6 +153,11 @@ export class S3Driver implements StorageDriver {
     assertSafeObjectKey(objectKey);
     // S3 returns 204 for an absent key too, so deletion is idempotent.
     await this.#send('DeleteObject', () => this.#client.send(new DeleteObjectCommand({ Bucket: this.#bucket, Key: objectKey })));
+  }
+
+  /** Closes the client's connections; the driver is unusable afterwards. */
+  destroy(): void {
+    this.#client.destroy();
   }
 
   async #send<T>(operation: string, call: () => Promise<T>): Promise<T> {
