@@ -236,7 +236,10 @@ for (const variant of systemVariants) {
       const again = await runBackupSync(['devices', 'revoke', '--id', deviceId], system.clientEnv);
       assert.equal(again.code, 0, again.stderr);
 
-      await writeFile(join(backupsDir, 'after-revocation.zip'), randomBytes(1000));
+      const newSource = join(system.workDir, 'after-revocation');
+      await mkdir(newSource);
+      await writeFile(join(newSource, 'ventas.csv'), randomBytes(1000).toString('hex'));
+      await zipFolder(newSource, join(backupsDir, 'after-revocation.zip'));
       const run = await runBackupSync(['agent', '--once', '--store', STORE_ID, '--dir', backupsDir], deviceEnv);
       assert.equal(run.code, 1);
       assert.match(run.stderr, /INVALID_TOKEN/);

@@ -122,7 +122,7 @@ const WRONG_CONTENT_TYPES = [
   'application/octet-stream',
 ];
 
-/** A request per bad value of `field`, the other fields of `base` valid. */
+/** Builds one request per bad value of `field`, with the other fields of `base` valid. */
 function fieldCases(prefix: string, method: string, path: string, base: Record<string, unknown>, field: string, values: Array<[string, unknown]>, token?: BadInput['token']): BadInput[] {
   return values.map(([label, value]) => ({ name: `${prefix} ${field} ${label}`, method, path, body: { ...base, [field]: value }, token }));
 }
