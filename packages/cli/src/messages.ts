@@ -22,7 +22,7 @@ Comandos:
   backups list              Lista los backups en la nube
   agent                     Sube los .zip de una carpeta de backups
   restore                   Descarga, verifica y extrae un backup en una carpeta nueva
-  retention run             Elimina los backups vencidos (BACKUP_RETENTION_DAYS, BACKUP_MAX_COUNT)
+  retention run             Elimina los backups vencidos (BACKUP_RETENTION_DAYS, BACKUP_MAX_COUNT, BACKUP_MIN_KEEP)
   doctor                    Comprueba el almacenamiento configurado de punta a punta
 
 Use "backup-sync <comando> --help" para ver las opciones de cada comando.
@@ -39,7 +39,7 @@ Commands:
   backups list              List the backups in the cloud
   agent                     Upload the .zip files of a backups folder
   restore                   Download, verify and extract a backup into a new folder
-  retention run             Delete expired backups (BACKUP_RETENTION_DAYS, BACKUP_MAX_COUNT)
+  retention run             Delete expired backups (BACKUP_RETENTION_DAYS, BACKUP_MAX_COUNT, BACKUP_MIN_KEEP)
   doctor                    Check the configured storage end to end
 
 Run "backup-sync <command> --help" for the options of each command.
@@ -188,20 +188,27 @@ Verifica el tamaño y el SHA-256 antes de extraer; si algo falla, la carpeta no 
 Checks the size and SHA-256 before extracting; if anything fails, the folder is not created.`,
   },
   'help.retention': {
-    es: `Uso: backup-sync retention run [--json]
+    es: `Uso: backup-sync retention run [--dry-run] [--json]
 
+  --dry-run        Muestra qué backups se eliminarían, sin cambiar nada
   --json           Imprime el resultado como la respuesta de POST /api/cloud-backups/retention-run
 
 Elimina los backups AVAILABLE subidos hace más de BACKUP_RETENTION_DAYS días y, por
-tienda, los que exceden los BACKUP_MAX_COUNT más recientes. Usa la misma
-configuración que "serve" y no necesita CRON_SECRET.`,
-    en: `Usage: backup-sync retention run [--json]
+tienda, los que exceden los BACKUP_MAX_COUNT más recientes. Cada tienda conserva
+siempre sus BACKUP_MIN_KEEP backups más recientes, sea cual sea su antigüedad.
+Marca como FAILED las subidas que quedaron sin confirmar más de 1 hora después de
+vencer su URL. Usa la misma configuración que "serve", no necesita CRON_SECRET y
+sale con código 1 si otra ejecución de retención está en curso.`,
+    en: `Usage: backup-sync retention run [--dry-run] [--json]
 
+  --dry-run        Show which backups would be deleted, changing nothing
   --json           Print the result like the response of POST /api/cloud-backups/retention-run
 
 Deletes AVAILABLE backups uploaded more than BACKUP_RETENTION_DAYS days ago and, per
-store, those beyond the newest BACKUP_MAX_COUNT. Uses the same configuration
-as "serve" and needs no CRON_SECRET.`,
+store, those beyond the newest BACKUP_MAX_COUNT. Every store always keeps its newest
+BACKUP_MIN_KEEP backups, however old. Marks FAILED the uploads left unconfirmed for
+more than 1 hour after their URL expired. Uses the same configuration as "serve",
+needs no CRON_SECRET, and exits with code 1 while another retention run is in progress.`,
   },
 
   'help.doctor': {
@@ -346,8 +353,20 @@ Exits 1 when any check failed; warnings do not change the exit code.`,
     en: 'Super-administrator {email} created. Its token (shown only once):',
   },
   'retention.done': {
-    es: 'Retención: {deleted} backups eliminados ({byAge} por tener más de {days} días, {byCount} por exceder {maxCount} por tienda); quedan {remaining}.',
-    en: 'Retention: {deleted} backups deleted ({byAge} older than {days} days, {byCount} beyond {maxCount} per store); {remaining} remain.',
+    es: 'Retención: {deleted} backups eliminados ({byAge} por tener más de {days} días, {byCount} por exceder {maxCount} por tienda; cada tienda conserva al menos {minKeep}); quedan {remaining}.',
+    en: 'Retention: {deleted} backups deleted ({byAge} older than {days} days, {byCount} beyond {maxCount} per store; every store keeps at least {minKeep}); {remaining} remain.',
+  },
+  'retention.dryRun': {
+    es: 'Simulación de retención: se eliminarían {deleted} backups ({byAge} por tener más de {days} días, {byCount} por exceder {maxCount} por tienda; cada tienda conserva al menos {minKeep}); quedarían {remaining}. No se cambió nada.',
+    en: 'Retention dry run: {deleted} backups would be deleted ({byAge} older than {days} days, {byCount} beyond {maxCount} per store; every store keeps at least {minKeep}); {remaining} would remain. Nothing was changed.',
+  },
+  'retention.wouldDelete': {
+    es: '  {id}  tienda {storeId}  {fileName}  subido {uploadedAt}  (regla: {rule})',
+    en: '  {id}  store {storeId}  {fileName}  uploaded {uploadedAt}  (rule: {rule})',
+  },
+  'retention.running': {
+    es: 'Ya hay una ejecución de retención en curso (en este u otro servidor). Intente de nuevo cuando termine.',
+    en: 'A retention run is already in progress (on this or another server). Try again when it finishes.',
   },
   'stores.created': { es: 'Tienda creada: {id} ({name})', en: 'Store created: {id} ({name})' },
   'stores.none': { es: 'No hay tiendas.', en: 'There are no stores.' },

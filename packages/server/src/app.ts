@@ -19,7 +19,7 @@ import { registerStoreRoutes } from './routes/store-routes.ts';
 import { AuthService } from './services/auth-service.ts';
 import { BackupService } from './services/backup-service.ts';
 import { DeviceService } from './services/device-service.ts';
-import { runRetention } from './services/retention-service.ts';
+import { retentionSettings, runRetention } from './services/retention-service.ts';
 import { StoreService } from './services/store-service.ts';
 import { FilesystemDriver } from './storage/filesystem/filesystem-driver.ts';
 import type { StorageDriver } from './storage/storage-driver.ts';
@@ -74,11 +74,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   registerRetentionRoutes(app, {
     cronSecret: config.cronSecret,
     failures,
-    run: () =>
-      runRetention(
-        { backups, storage, logger, retentionDays: config.retention.days, maxCount: config.retention.maxCount },
-        { now: new Date() },
-      ),
+    run: ({ dryRun }) => runRetention({ database, storage, logger, settings: retentionSettings(config) }, { now: new Date(), dryRun }),
   });
   if (storage instanceof FilesystemDriver) await registerStorageRoutes(app, storage);
 

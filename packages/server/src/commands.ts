@@ -2,9 +2,8 @@ import type { Logger } from 'pino';
 import type { Config } from './config/config.ts';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from './db/database.ts';
 import { createLogger } from './http/logger.ts';
-import { BackupRepository } from './repositories/backup-repository.ts';
 import { issueSuperadminToken } from './services/admin-service.ts';
-import { runRetention as runRetentionService, type RetentionResult } from './services/retention-service.ts';
+import { retentionSettings, runRetention as runRetentionService, type RetentionResult } from './services/retention-service.ts';
 import { createStorageDriver } from './storage/create-storage-driver.ts';
 
 /**
@@ -20,8 +19,15 @@ export async function createSuperadmin(config: Config, email: string, options: {
   });
 }
 
-/** Runs one retention pass outside the HTTP server, as `backup-sync retention run` does. */
-export async function runRetention(config: Config, options: { now?: Date; logger?: Logger } = {}): Promise<RetentionResult> {
+/**
+ * Runs one retention pass outside the HTTP server, as `backup-sync retention
+ * run` does. It takes the same lock as the server, so it raises AppError
+ * `RETENTION_RUNNING` while a server instance runs retention.
+ */
+export async function runRetention(
+  config: Config,
+  options: { now?: Date; dryRun?: boolean; logger?: Logger } = {},
+): Promise<RetentionResult> {
   const logger = options.logger ?? createLogger(config.logLevel);
   return withDatabase(config, logger, async (database) => {
     const storage = createStorageDriver(config, () => {
@@ -29,8 +35,8 @@ export async function runRetention(config: Config, options: { now?: Date; logger
     });
     await storage.ensureReady();
     return runRetentionService(
-      { backups: new BackupRepository(database.db), storage, logger, retentionDays: config.retention.days, maxCount: config.retention.maxCount },
-      { now: options.now ?? new Date() },
+      { database, storage, logger, settings: retentionSettings(config) },
+      { now: options.now ?? new Date(), dryRun: options.dryRun === true },
     );
   });
 }

@@ -4,6 +4,8 @@ import { buildApp } from './app.ts';
 import type { Config } from './config/config.ts';
 import { migrateToLatest, openDatabase } from './db/database.ts';
 import { createLogger } from './http/logger.ts';
+import { startRetentionScheduler, type RetentionScheduler } from './services/retention-scheduler.ts';
+import { retentionSettings, runRetention } from './services/retention-service.ts';
 import { createStorageDriver } from './storage/create-storage-driver.ts';
 
 export interface RunningServer {
@@ -13,8 +15,9 @@ export interface RunningServer {
 }
 
 /**
- * Runs migrations, checks storage, and listens on HOST:PORT. The filesystem
- * driver's URLs use PUBLIC_URL, or this listening URL when it is unset.
+ * Runs migrations, checks storage, listens on HOST:PORT and starts the
+ * retention schedule (RETENTION_SCHEDULE). The filesystem driver's URLs use
+ * PUBLIC_URL, or this listening URL when it is unset.
  */
 export async function startServer(
   config: Config,
@@ -37,10 +40,20 @@ export async function startServer(
     await app.listen({ host: config.host, port: config.port });
     listeningUrl = baseUrlOf(app.server.address(), config.host);
 
+    let scheduler: RetentionScheduler | undefined;
+    if (config.retention.schedule !== null) {
+      scheduler = startRetentionScheduler({
+        schedule: config.retention.schedule,
+        logger,
+        run: () => runRetention({ database, storage, logger, settings: retentionSettings(config) }, { now: new Date() }),
+      });
+    }
+
     logger.info({ url: listeningUrl, database: database.kind, storage: storage.kind }, 'server started');
     return {
       url: listeningUrl,
       async close() {
+        await scheduler?.stop();
         await app.close();
         await database.db.destroy();
         logger.info({ url: listeningUrl }, 'server stopped');

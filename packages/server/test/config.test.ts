@@ -22,7 +22,10 @@ test('defaults use SQLite and filesystem', () => {
   assert.equal(config.publicUrl, undefined);
   assert.deepEqual(config.database, { kind: 'sqlite', file: '/srv/cbs/cloud-backup-sync.db' });
   assert.deepEqual(config.storage, { kind: 'filesystem', objectsDir: '/srv/cbs/objects' });
-  assert.deepEqual(config.retention, { days: 30, maxCount: 100 });
+  assert.equal(config.retention.days, 30);
+  assert.equal(config.retention.maxCount, 100);
+  assert.equal(config.retention.minKeep, 3);
+  assert.equal(config.retention.schedule?.source, '0 3 * * *');
   assert.equal(config.cronSecret, undefined);
   assert.equal(config.logLevel, 'info');
 });
@@ -54,7 +57,8 @@ test('S3 and PostgreSQL variables are parsed', () => {
   assert.deepEqual(config.database, { kind: 'postgres', url: 'postgresql://app@db.internal:5432/cbs' });
   assert.equal(config.port, 0);
   assert.equal(config.publicUrl, 'https://backups.example.com');
-  assert.deepEqual(config.retention, { days: 7, maxCount: 10 });
+  assert.equal(config.retention.days, 7);
+  assert.equal(config.retention.maxCount, 10);
   assert.equal(config.cronSecret, 'c'.repeat(32));
 });
 
@@ -85,6 +89,38 @@ test('short CRON_SECRET is rejected', () => {
   assert.equal(problems.length, 1);
   assert.match(problems[0] ?? '', /^CRON_SECRET is too short \(31 characters\)/);
   assert.ok(!(problems[0] ?? '').includes('x'.repeat(31)));
+});
+
+test('BACKUP_MIN_KEEP is parsed', () => {
+  assert.equal(loadConfig({ BACKUP_MIN_KEEP: '5', BACKUP_MAX_COUNT: '5' }).retention.minKeep, 5);
+  for (const value of ['0', '-1', 'three', '2.5']) {
+    const problems = problemsOf({ BACKUP_MIN_KEEP: value });
+    assert.equal(problems.length, 1, value);
+    assert.match(problems[0] ?? '', /^BACKUP_MIN_KEEP="[^"]*" is invalid/);
+  }
+});
+
+test('BACKUP_MIN_KEEP above BACKUP_MAX_COUNT is rejected', () => {
+  const problems = problemsOf({ BACKUP_MIN_KEEP: '6', BACKUP_MAX_COUNT: '5' });
+  assert.equal(problems.length, 1);
+  assert.match(problems[0] ?? '', /^BACKUP_MIN_KEEP=6 is greater than BACKUP_MAX_COUNT=5/);
+
+  // The default floor of 3 counts too.
+  assert.match(problemsOf({ BACKUP_MAX_COUNT: '2' })[0] ?? '', /BACKUP_MIN_KEEP=3 is greater than BACKUP_MAX_COUNT=2/);
+});
+
+test('RETENTION_SCHEDULE accepts cron and off', () => {
+  assert.equal(loadConfig({ RETENTION_SCHEDULE: '*/15 2-4 * * 1-5' }).retention.schedule?.source, '*/15 2-4 * * 1-5');
+  assert.equal(loadConfig({ RETENTION_SCHEDULE: 'off' }).retention.schedule, null);
+  assert.equal(loadConfig({ RETENTION_SCHEDULE: 'OFF' }).retention.schedule, null);
+});
+
+test('invalid RETENTION_SCHEDULE is rejected', () => {
+  for (const value of ['0 3 * *', 'daily', '60 3 * * *', '0 3 31 2 *', '0 3 * * 8']) {
+    const problems = problemsOf({ RETENTION_SCHEDULE: value });
+    assert.equal(problems.length, 1, value);
+    assert.ok((problems[0] ?? '').startsWith(`RETENTION_SCHEDULE="${value}" is invalid`), problems[0]);
+  }
 });
 
 test('readEnv lets real env win over .env', async () => {

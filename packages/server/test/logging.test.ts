@@ -53,3 +53,33 @@ for (const storage of ['filesystem', 's3'] satisfies TestStorageKind[]) {
     }
   });
 }
+
+test('retention schedule follows server life', async () => {
+  for (const schedule of ['0 3 * * *', 'off']) {
+    const records: Array<{ msg?: string; schedule?: string; timeZone?: string; durationMs?: number; deleted?: number }> = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, callback) {
+        records.push(JSON.parse(chunk.toString('utf8')));
+        callback();
+      },
+    });
+    const server = await startTestServer({ database: 'sqlite', logger: createLogger('info', sink), env: { CRON_SECRET, RETENTION_SCHEDULE: schedule } });
+    await callApi(server, 'POST', '/api/cloud-backups/retention-run', { token: null, headers: { 'x-cron-secret': CRON_SECRET } });
+    await server.close();
+
+    const messages = records.map((record) => record.msg);
+    const started = records.find((record) => record.msg === 'retention schedule started');
+    if (schedule === 'off') {
+      assert.equal(started, undefined);
+      assert.ok(!messages.includes('retention schedule stopped'));
+    } else {
+      assert.deepEqual({ schedule: started?.schedule, timeZone: started?.timeZone }, { schedule, timeZone: 'UTC' });
+      assert.ok(messages.indexOf('retention schedule stopped') < messages.indexOf('server stopped'), JSON.stringify(messages));
+      assert.ok(messages.includes('retention schedule stopped'));
+    }
+
+    const finished = records.find((record) => record.msg === 'retention run finished');
+    assert.equal(finished?.deleted, 0);
+    assert.equal(typeof finished?.durationMs, 'number');
+  }
+});

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { CronExpressionError, parseCronExpression, type CronExpression } from '../schedule/cron-expression.ts';
 
 /** Storage of the backups: a folder of the server's own, or an S3-compatible bucket. */
 export type StorageConfig =
@@ -36,6 +37,10 @@ export interface Config {
     days: number;
     /** Number of newest AVAILABLE backups kept per store. */
     maxCount: number;
+    /** Number of newest AVAILABLE backups every store keeps whatever their age; at most `maxCount`. */
+    minKeep: number;
+    /** When the server runs retention by itself (UTC); null when RETENTION_SCHEDULE is `off`. */
+    schedule: CronExpression | null;
   };
   /** Secret of `POST /api/cloud-backups/retention-run`; undefined disables that endpoint. */
   cronSecret: string | undefined;
@@ -60,6 +65,12 @@ export class ConfigError extends Error {
 }
 
 export const MIN_CRON_SECRET_LENGTH = 32;
+
+/** Default of BACKUP_MIN_KEEP: newest AVAILABLE backups per store that retention never deletes. */
+export const DEFAULT_MIN_KEEP = 3;
+
+/** Daily at 03:00 UTC, the time of the specification's crontab example. */
+export const DEFAULT_RETENTION_SCHEDULE = '0 3 * * *';
 
 const S3_VARIABLES = [
   'S3_ACCESS_KEY_ID',
@@ -95,6 +106,9 @@ export function loadConfig(env: Env): Config {
   const storage = parseStorage(read, dataDir, problems);
   const days = parseInteger(read('BACKUP_RETENTION_DAYS'), 'BACKUP_RETENTION_DAYS', { min: 1, max: 36500, fallback: 30 }, problems);
   const maxCount = parseInteger(read('BACKUP_MAX_COUNT'), 'BACKUP_MAX_COUNT', { min: 1, max: 1_000_000, fallback: 100 }, problems);
+  const minKeep = parseInteger(read('BACKUP_MIN_KEEP'), 'BACKUP_MIN_KEEP', { min: 1, max: 1_000_000, fallback: DEFAULT_MIN_KEEP }, problems);
+  checkMinKeep(minKeep, maxCount, problems);
+  const schedule = parseSchedule(read('RETENTION_SCHEDULE'), problems);
   const cronSecret = parseCronSecret(env['CRON_SECRET'], problems);
   const authFailureLimit = parseInteger(read('AUTH_FAILURE_LIMIT'), 'AUTH_FAILURE_LIMIT', { min: 1, max: 1_000_000, fallback: 20 }, problems);
   const authFailureWindowSeconds = parseInteger(
@@ -114,7 +128,7 @@ export function loadConfig(env: Env): Config {
     dataDir,
     database,
     storage,
-    retention: { days, maxCount },
+    retention: { days, maxCount, minKeep, schedule },
     cronSecret,
     authFailures: { limit: authFailureLimit, windowSeconds: authFailureWindowSeconds },
     logLevel,
@@ -138,6 +152,31 @@ function parseInteger(
     return limits.fallback;
   }
   return value;
+}
+
+function checkMinKeep(minKeep: number, maxCount: number, problems: string[]): void {
+  if (minKeep <= maxCount) return;
+
+  problems.push(
+    `BACKUP_MIN_KEEP=${minKeep} is greater than BACKUP_MAX_COUNT=${maxCount}: a store cannot keep more than its maximum, so lower BACKUP_MIN_KEEP or raise BACKUP_MAX_COUNT / ` +
+      `BACKUP_MIN_KEEP=${minKeep} es mayor que BACKUP_MAX_COUNT=${maxCount}: una tienda no puede conservar más que su máximo, así que baje BACKUP_MIN_KEEP o suba BACKUP_MAX_COUNT.`,
+  );
+}
+
+function parseSchedule(raw: string | undefined, problems: string[]): CronExpression | null {
+  const text = raw ?? DEFAULT_RETENTION_SCHEDULE;
+  if (text.toLowerCase() === 'off') return null;
+
+  try {
+    return parseCronExpression(text);
+  } catch (error) {
+    if (!(error instanceof CronExpressionError)) throw error;
+    problems.push(
+      `RETENTION_SCHEDULE="${text}" is invalid (${error.message}): use five cron fields in UTC such as "0 3 * * *", or "off" to disable the built-in schedule / ` +
+        `RETENTION_SCHEDULE="${text}" no es válida (${error.message}): use cinco campos cron en UTC, por ejemplo "0 3 * * *", u "off" para desactivar la programación interna.`,
+    );
+    return null;
+  }
 }
 
 function parsePublicUrl(raw: string | undefined, problems: string[]): string | undefined {

@@ -62,6 +62,51 @@ const migrations: Record<string, Migration> = {
       await db.schema.createIndex('api_tokens_user_id_idx').on('api_tokens').column('user_id').execute();
     },
   },
+  '0002_retention': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      // A row with deleting_at set is being deleted: retention (or the stale
+      // upload sweep) chose it and may already have removed its object. The
+      // next run finishes such rows before choosing new ones. A separate
+      // column keeps the API's four statuses unchanged.
+      await db.schema.alterTable('cloud_backups').addColumn('deleting_at', 'text').execute();
+      // 'age' or 'count' while retention deletes the row; 'stale-upload' for the sweep.
+      await db.schema.alterTable('cloud_backups').addColumn('deleted_by_rule', 'text').execute();
+      // Time of the latest presigned PUT URL; created_at is older when an upload restarts.
+      await db.schema.alterTable('cloud_backups').addColumn('upload_requested_at', 'text').execute();
+
+      // Ranks each store's backups by upload time for the retention window query.
+      await db.schema
+        .createIndex('cloud_backups_status_store_id_uploaded_at_idx')
+        .on('cloud_backups')
+        .columns(['status', 'store_id', 'uploaded_at'])
+        .execute();
+
+      await db.schema
+        .createTable('audit_events')
+        .addColumn('id', 'text', (column) => column.primaryKey())
+        .addColumn('at', 'text', (column) => column.notNull())
+        // Dotted verb such as 'backup.deleted'.
+        .addColumn('action', 'text', (column) => column.notNull())
+        // Who acted: 'retention:age', 'retention:count', 'retention:stale-upload' or 'user:<id>'.
+        .addColumn('actor', 'text', (column) => column.notNull())
+        .addColumn('target_type', 'text', (column) => column.notNull())
+        .addColumn('target_id', 'text', (column) => column.notNull())
+        // JSON object text with action-specific facts (store, object key, file name).
+        .addColumn('details', 'text')
+        .addColumn('source_address', 'text')
+        .execute();
+      await db.schema.createIndex('audit_events_at_idx').on('audit_events').column('at').execute();
+      await db.schema.createIndex('audit_events_target_idx').on('audit_events').columns(['target_type', 'target_id']).execute();
+
+      // One lease row per named job, for databases without advisory locks (SQLite).
+      await db.schema
+        .createTable('job_leases')
+        .addColumn('name', 'text', (column) => column.primaryKey())
+        .addColumn('owner', 'text', (column) => column.notNull())
+        .addColumn('expires_at', 'text', (column) => column.notNull())
+        .execute();
+    },
+  },
   // Numbered 0100 so that it sorts after migrations added in parallel branches.
   '0100_device_tokens': {
     async up(db: Kysely<unknown>): Promise<void> {

@@ -63,6 +63,29 @@ export interface CloudBackupsTable {
   created_at: string;
   uploaded_at: string | null;
   deleted_at: string | null;
+  /** Set when a deletion started (object removal may be done); cleared when the row reaches its final status. */
+  deleting_at: string | null;
+  /** Rule behind a pending or finished automatic deletion: 'age', 'count' or 'stale-upload'. */
+  deleted_by_rule: string | null;
+  /** Time the latest presigned PUT URL was issued; null on rows from before it was recorded. */
+  upload_requested_at: string | null;
+}
+
+export interface AuditEventsTable {
+  id: string;
+  at: string;
+  action: string;
+  actor: string;
+  target_type: string;
+  target_id: string;
+  details: string | null;
+  source_address: string | null;
+}
+
+export interface JobLeasesTable {
+  name: string;
+  owner: string;
+  expires_at: string;
 }
 
 export interface DatabaseSchema {
@@ -71,5 +94,7 @@ export interface DatabaseSchema {
   api_tokens: ApiTokensTable;
   cloud_backups: CloudBackupsTable;
   devices: DevicesTable;
+  audit_events: AuditEventsTable;
+  job_leases: JobLeasesTable;
 }
 

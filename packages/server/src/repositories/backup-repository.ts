@@ -1,6 +1,7 @@
 import type { Database } from '../db/database.ts';
 import type { BackupStatus, CloudBackupsTable } from '../db/schema.ts';
 import { toSafeInteger } from '../db/sql-errors.ts';
+import { insertAuditEvents } from './audit-repository.ts';
 
 /** A cloud_backups row with its size already converted to a number. */
 export interface BackupRow {
@@ -19,14 +20,6 @@ export interface BackupRow {
 
 export interface BackupWithStoreName extends BackupRow {
   storeName: string;
-}
-
-/** The columns retention needs to rank a store's AVAILABLE backups. */
-export interface RetentionCandidate {
-  id: string;
-  storeId: string;
-  objectKey: string;
-  uploadedAt: string;
 }
 
 function toBackupRow(row: CloudBackupsTable): BackupRow {
@@ -87,6 +80,7 @@ export class BackupRepository {
         created_at: backup.createdAt,
         uploaded_at: backup.uploadedAt,
         deleted_at: backup.deletedAt,
+        upload_requested_at: backup.createdAt,
       })
       .onConflict((conflict) => conflict.columns(['store_id', 'sha256']).doNothing())
       .execute();
@@ -99,11 +93,12 @@ export class BackupRepository {
   /**
    * Moves a row that is not AVAILABLE back to UPLOADING for a new upload
    * attempt, with the newly declared file name and size. Returns false when
-   * the row was AVAILABLE meanwhile (a concurrent confirmation won).
+   * the row was AVAILABLE meanwhile (a concurrent confirmation won). Clears
+   * any pending deletion marker, so that retention never removes the new object.
    */
   async restartUpload(
     id: string,
-    upload: { fileName: string; sizeBytes: number; uploadedById: string | null },
+    upload: { fileName: string; sizeBytes: number; uploadedById: string | null; requestedAt: string },
   ): Promise<boolean> {
     const result = await this.#db
       .updateTable('cloud_backups')
@@ -114,6 +109,9 @@ export class BackupRepository {
         uploaded_by_id: upload.uploadedById,
         uploaded_at: null,
         deleted_at: null,
+        deleting_at: null,
+        deleted_by_rule: null,
+        upload_requested_at: upload.requestedAt,
       })
       .where('id', '=', id)
       .where('status', 'in', ['UPLOADING', 'FAILED', 'DELETED'])
@@ -121,13 +119,23 @@ export class BackupRepository {
     return result.numUpdatedRows > 0n;
   }
 
-  /** Marks an UPLOADING or FAILED row AVAILABLE; returns false if it was in another state. */
+  /** Records that a new presigned PUT URL was issued for an UPLOADING row, which restarts its stale-upload clock. */
+  async touchUploadRequest(id: string, requestedAt: string): Promise<void> {
+    await this.#db.updateTable('cloud_backups').set({ upload_requested_at: requestedAt }).where('id', '=', id).where('status', '=', 'UPLOADING').execute();
+  }
+
+  /**
+   * Marks an UPLOADING row AVAILABLE; returns false if it was in another
+   * state. FAILED rows must restart through a new upload request first:
+   * the stale-upload sweep marks a row FAILED before removing its object,
+   * and this condition keeps a late confirmation from reviving such a row.
+   */
   async markAvailable(id: string, uploadedAt: string): Promise<boolean> {
     const result = await this.#db
       .updateTable('cloud_backups')
       .set({ status: 'AVAILABLE', uploaded_at: uploadedAt })
       .where('id', '=', id)
-      .where('status', 'in', ['UPLOADING', 'FAILED'])
+      .where('status', '=', 'UPLOADING')
       .executeTakeFirst();
     return result.numUpdatedRows > 0n;
   }
@@ -142,13 +150,32 @@ export class BackupRepository {
       .execute();
   }
 
-  async markDeleted(id: string, deletedAt: string): Promise<void> {
-    await this.#db
-      .updateTable('cloud_backups')
-      .set({ status: 'DELETED', deleted_at: deletedAt })
-      .where('id', '=', id)
-      .where('status', '!=', 'DELETED')
-      .execute();
+  /**
+   * Sets a row DELETED on a user's request and writes its `backup.deleted`
+   * audit event in the same transaction. Does nothing when it was DELETED already.
+   */
+  async markDeletedByUser(backup: BackupRow, by: { userId: string; sourceAddress: string | null; at: string }): Promise<void> {
+    await this.#db.transaction().execute(async (transaction) => {
+      const result = await transaction
+        .updateTable('cloud_backups')
+        .set({ status: 'DELETED', deleted_at: by.at, deleting_at: null })
+        .where('id', '=', backup.id)
+        .where('status', '!=', 'DELETED')
+        .executeTakeFirst();
+      if (result.numUpdatedRows === 0n) return;
+
+      await insertAuditEvents(transaction, [
+        {
+          at: by.at,
+          action: 'backup.deleted',
+          actor: `user:${by.userId}`,
+          targetType: 'backup',
+          targetId: backup.id,
+          details: { storeId: backup.storeId, objectKey: backup.objectKey, fileName: backup.fileName, previousStatus: backup.status },
+          sourceAddress: by.sourceAddress,
+        },
+      ]);
+    });
   }
 
   /** Lists backups newest first (by creation time, then id), optionally of one store. */
@@ -162,22 +189,6 @@ export class BackupRepository {
 
     const rows = await query.orderBy('cloud_backups.created_at', 'desc').orderBy('cloud_backups.id', 'desc').execute();
     return rows.map((row) => ({ ...toBackupRow(row), storeName: row.store_name }));
-  }
-
-  /** Lists every AVAILABLE backup, unordered, with the columns retention ranks them by. */
-  async listRetentionCandidates(): Promise<RetentionCandidate[]> {
-    const rows = await this.#db
-      .selectFrom('cloud_backups')
-      .select(['id', 'store_id', 'object_key', 'uploaded_at', 'created_at'])
-      .where('status', '=', 'AVAILABLE')
-      .execute();
-    return rows.map((row) => ({
-      id: row.id,
-      storeId: row.store_id,
-      objectKey: row.object_key,
-      // An AVAILABLE row always has uploaded_at; created_at covers rows written by hand.
-      uploadedAt: row.uploaded_at ?? row.created_at,
-    }));
   }
 
   async countByStatus(status: BackupStatus): Promise<number> {

@@ -56,7 +56,7 @@ export function registerBackupRoutes(app: FastifyInstance, services: { auth: Aut
 
   app.delete('/api/cloud-backups/:id', { onRequest: superadminOnly }, async (request) => {
     const params = parseRequest(backupIdParamsSchema, request.params, 'params');
-    await services.backups.deleteBackup(params.id);
+    await services.backups.deleteBackup(principalOf(request), params.id, request.ip);
     const message = translate(resultMessages, 'BACKUP_DELETED_SUCCESS', requestLocale(request), { backupId: params.id });
     return { success: true, message };
   });

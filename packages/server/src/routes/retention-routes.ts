@@ -1,16 +1,27 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { z } from 'zod';
 import { AppError } from '../http/app-error.ts';
 import type { FailureLimiter } from '../http/failure-limiter.ts';
+import { parseRequest } from '../http/validation.ts';
 import type { RetentionResult } from '../services/retention-service.ts';
+
+const retentionQuerySchema = z.object({
+  dryRun: z.enum(['true', 'false'], { message: 'use true or false' }).optional(),
+});
 
 /**
  * `POST /api/cloud-backups/retention-run`, protected by `X-Cron-Secret`
- * instead of a token so that a plain cron job can call it.
+ * instead of a token so that a plain cron job can call it. `?dryRun=true`
+ * changes nothing and adds `wouldDelete` to the response.
  */
 export function registerRetentionRoutes(
   app: FastifyInstance,
-  options: { cronSecret: string | undefined; failures: FailureLimiter; run: () => Promise<RetentionResult> },
+  options: {
+    cronSecret: string | undefined;
+    failures: FailureLimiter;
+    run: (options: { dryRun: boolean }) => Promise<RetentionResult>;
+  },
 ): void {
   app.post('/api/cloud-backups/retention-run', async (request) => {
     try {
@@ -22,7 +33,9 @@ export function registerRetentionRoutes(
       if (retryAfter !== undefined) throw new AppError('TOO_MANY_ATTEMPTS', { retryAfter }, { cause: error });
       throw error;
     }
-    const result = await options.run();
+    const query = parseRequest(retentionQuerySchema, request.query, 'query');
+
+    const result = await options.run({ dryRun: query.dryRun === 'true' });
     return { success: true, ...result };
   });
 }

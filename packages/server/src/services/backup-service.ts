@@ -96,10 +96,13 @@ export class BackupService {
         fileName: request.fileName,
         sizeBytes: request.sizeBytes,
         uploadedById: principal.userId,
+        requestedAt: nowTimestamp(),
       });
       // Not restarted means a concurrent confirmation made the row AVAILABLE.
       if (!restarted) return { exists: true, backupId: backup.id };
       this.#logger.info({ backupId: backup.id, storeId: backup.storeId, previousStatus: backup.status }, 'backup upload restarted');
+    } else {
+      await this.#backups.touchUploadRequest(backup.id, nowTimestamp());
     }
 
     const expiresIn = this.#urlTtlSeconds();
@@ -169,17 +172,17 @@ export class BackupService {
   }
 
   /**
-   * Deletes the object first and marks the row DELETED second: a crash in
-   * between leaves a row that a repeated delete (or retention) finishes,
-   * never a DELETED row whose bytes still sit in storage.
+   * Deletes the object first and marks the row DELETED second, with an
+   * audit event naming the user: a crash in between leaves a row that a
+   * repeated delete finishes, never a DELETED row whose bytes still sit in storage.
    */
-  async deleteBackup(backupId: string): Promise<void> {
+  async deleteBackup(principal: Principal, backupId: string, sourceAddress: string | null): Promise<void> {
     const backup = await this.#findBackup(backupId);
     if (backup.status === 'DELETED') return;
 
     await this.#storage.deleteObject(backup.objectKey);
-    await this.#backups.markDeleted(backup.id, nowTimestamp());
-    this.#logger.info({ backupId, storeId: backup.storeId }, 'backup deleted');
+    await this.#backups.markDeletedByUser(backup, { userId: principal.userId, sourceAddress, at: nowTimestamp() });
+    this.#logger.info({ backupId, storeId: backup.storeId, userId: principal.userId }, 'backup deleted');
   }
 
   async #findBackup(backupId: string): Promise<BackupRow> {

@@ -23,6 +23,11 @@ export interface PresignUploadRequest {
   checksumHeader: boolean;
 }
 
+/** Outcome of `deleteObjects`: keys the storage reported it could not delete, with its reason. */
+export interface DeleteObjectsResult {
+  failed: Array<{ objectKey: string; reason: string }>;
+}
+
 /**
  * One place where backup objects live. Drivers raise `AppError`
  * `STORAGE_UNAVAILABLE` when the storage cannot be reached, and rethrow
@@ -47,6 +52,14 @@ export interface StorageDriver {
 
   /** Deletes the object; deleting an absent object succeeds. */
   deleteObject(objectKey: string): Promise<void>;
+
+  /**
+   * Deletes many objects with as few requests as the storage allows (S3:
+   * 1000 keys per DeleteObjects). Absent keys count as deleted. A key that
+   * fails is returned in `failed` while the others proceed; a storage that
+   * cannot be reached raises instead.
+   */
+  deleteObjects(objectKeys: readonly string[]): Promise<DeleteObjectsResult>;
 
   /** Checks that the storage is reachable and usable, creating local folders when needed. */
   ensureReady(): Promise<void>;

@@ -124,6 +124,13 @@ const ENDPOINTS: Endpoint[] = [
     expected: sameForAll({ status: 401, code: 'INVALID_CRON_SECRET' }),
   },
   {
+    // A dry run changes nothing, but it still needs the cron secret.
+    name: 'POST retention-run?dryRun=true',
+    method: 'POST',
+    path: () => '/api/cloud-backups/retention-run?dryRun=true',
+    expected: sameForAll({ status: 401, code: 'INVALID_CRON_SECRET' }),
+  },
+  {
     // Authorized by the URL's signature only: no bearer token opens it.
     name: 'GET storage object',
     method: 'GET',

@@ -28,6 +28,7 @@ interface BadInput {
 }
 
 const STORE_ID = 'corpus';
+const CRON_SECRET = 'k'.repeat(40);
 const GOOD_SHA256 = 'cd'.repeat(32);
 const GOOD_UPLOAD = { storeId: STORE_ID, fileName: 'backup.zip', sha256: GOOD_SHA256, sizeBytes: 1024 };
 
@@ -216,6 +217,14 @@ function buildCorpus(): BadInput[] {
   }
   corpus.push({ name: 'retention-run without secret', method: 'POST', path: '/api/cloud-backups/retention-run', token: 'none' });
   corpus.push({ name: 'retention-run wrong secret', method: 'POST', path: '/api/cloud-backups/retention-run', token: 'none', headers: { 'x-cron-secret': 'x'.repeat(40) } });
+  // The right secret with a malformed dryRun must be rejected before retention runs.
+  const badDryRuns = ['dryRun=yes', 'dryRun=1', 'dryRun=TRUE', 'dryRun=', 'dryRun=true&dryRun=false', `dryRun=${'t'.repeat(10_000)}`];
+  for (const query of badDryRuns) {
+    const path = `/api/cloud-backups/retention-run?${query}`;
+    corpus.push({ name: `retention-run query ${query.slice(0, 24)}`, method: 'POST', path, token: 'none', headers: { 'x-cron-secret': CRON_SECRET } });
+  }
+  // A dry run does not lift the secret check.
+  corpus.push({ name: 'retention-run dry run wrong secret', method: 'POST', path: '/api/cloud-backups/retention-run?dryRun=true', token: 'none', headers: { 'x-cron-secret': 'x'.repeat(40) } });
   corpus.push({ name: 'device lists backups', method: 'GET', path: '/api/cloud-backups', token: 'device' });
   corpus.push({ name: 'unknown route', method: 'GET', path: '/api/../../etc/passwd' });
   corpus.push({ name: 'unknown method', method: 'PATCH', path: '/api/stores', body: {} });
@@ -289,7 +298,7 @@ for (const backend of BACKENDS) {
       server = await startTestServer({
         ...backend,
         // The corpus sends many rejected credentials from one address on purpose.
-        env: { CRON_SECRET: 'k'.repeat(40), AUTH_FAILURE_LIMIT: '100000' },
+        env: { CRON_SECRET, AUTH_FAILURE_LIMIT: '100000' },
       });
       await createStore(server, STORE_ID);
       await createStore(server, 'other-store');

@@ -14,11 +14,15 @@ export interface PgTestDatabase {
 /**
  * Creates a fresh database `cbs_<random>` on TEST_DATABASE_URL's server so
  * that parallel test files never share tables. Fails loudly when PostgreSQL
- * is unreachable: PostgreSQL tests never skip.
+ * is unreachable: PostgreSQL tests never skip. `icuLocale` (e.g. 'en-US')
+ * makes the database's default collation a linguistic one, under which text
+ * order differs from byte order, as on many production servers.
  */
-export async function createPgDatabase(): Promise<PgTestDatabase> {
+export async function createPgDatabase(options: { icuLocale?: string } = {}): Promise<PgTestDatabase> {
   const name = `cbs_${randomBytes(6).toString('hex')}`;
-  await runAdminQuery(`CREATE DATABASE ${name}`);
+  if (options.icuLocale !== undefined && !/^[A-Za-z-]+$/.test(options.icuLocale)) throw new Error(`Unexpected ICU locale ${options.icuLocale}`);
+  const locale = options.icuLocale === undefined ? '' : ` TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE '${options.icuLocale}'`;
+  await runAdminQuery(`CREATE DATABASE ${name}${locale}`);
 
   const url = new URL(TEST_DATABASE_URL);
   url.pathname = `/${name}`;

@@ -15,6 +15,8 @@ export interface TestServerOptions {
   storage?: TestStorageKind;
   /** Extra environment variables, e.g. CRON_SECRET or BACKUP_MAX_COUNT. */
   env?: Record<string, string>;
+  /** ICU locale of the PostgreSQL database's default collation (see createPgDatabase). */
+  pgIcuLocale?: string;
   /** Logger for the server; silent by default. */
   logger?: Logger;
   /** Returns the lifetime of each presigned URL in seconds; a negative value issues an already expired URL. */
@@ -52,7 +54,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
 
     const env: Record<string, string> = { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'silent', ...options.env };
     if (options.database === 'postgres') {
-      const database = await createPgDatabase();
+      const database = await createPgDatabase(options.pgIcuLocale === undefined ? {} : { icuLocale: options.pgIcuLocale });
       cleanups.push(database.drop);
       env['DATABASE_URL'] = database.url;
     }

@@ -12,7 +12,7 @@ import { StoreRepository } from '../../src/repositories/store-repository.ts';
 import { BackupService } from '../../src/services/backup-service.ts';
 import type { Principal } from '../../src/services/auth-service.ts';
 import { FilesystemDriver } from '../../src/storage/filesystem/filesystem-driver.ts';
-import type { ObjectStat, PresignedUpload, PresignUploadRequest, StorageDriver } from '../../src/storage/storage-driver.ts';
+import type { DeleteObjectsResult, ObjectStat, PresignedUpload, PresignUploadRequest, StorageDriver } from '../../src/storage/storage-driver.ts';
 import { sha256Hex } from '../helpers/http.ts';
 
 /**
@@ -53,6 +53,10 @@ class CountingDriver implements StorageDriver {
 
   deleteObject(objectKey: string): Promise<void> {
     return this.inner.deleteObject(objectKey);
+  }
+
+  deleteObjects(objectKeys: readonly string[]): Promise<DeleteObjectsResult> {
+    return this.inner.deleteObjects(objectKeys);
   }
 
   ensureReady(): Promise<void> {

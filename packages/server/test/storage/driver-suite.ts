@@ -159,6 +159,35 @@ export function describeStorageDriver(name: string, createFixture: () => Promise
       await driver.deleteObject(objectKey);
     });
 
+    test('deleteObjects removes listed objects only', async () => {
+      const keys = [uniqueKey(), uniqueKey(), uniqueKey()];
+      for (const objectKey of keys) {
+        const bytes = randomBytes(100);
+        const url = await presignUrl(objectKey, bytes.length, sha256Hex(bytes));
+        assert.equal((await fetch(url, { method: 'PUT', body: bytes })).status, 200);
+      }
+      const [first, second, kept] = keys;
+      assert.ok(first && second && kept);
+
+      assert.deepEqual(await driver.deleteObjects([first, second, uniqueKey()]), { failed: [] });
+      assert.equal(await driver.stat(first), null);
+      assert.equal(await driver.stat(second), null);
+      assert.notEqual(await driver.stat(kept), null);
+
+      assert.deepEqual(await driver.deleteObjects([first, second]), { failed: [] });
+      assert.deepEqual(await driver.deleteObjects([]), { failed: [] });
+    });
+
+    test('deleteObjects refuses unsafe keys first', async () => {
+      const bytes = randomBytes(100);
+      const objectKey = uniqueKey();
+      const url = await presignUrl(objectKey, bytes.length, sha256Hex(bytes));
+      assert.equal((await fetch(url, { method: 'PUT', body: bytes })).status, 200);
+
+      await assert.rejects(driver.deleteObjects([objectKey, '../escape.zip']));
+      assert.notEqual(await driver.stat(objectKey), null);
+    });
+
     test('expired upload URL is rejected', async (context) => {
       if (fixture.expiredUploadUrl === undefined) {
         context.skip('this driver cannot sign a URL in the past');

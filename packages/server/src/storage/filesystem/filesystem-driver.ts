@@ -7,8 +7,11 @@ import { pipeline } from 'node:stream/promises';
 import { CHECKSUM_SHA256_HEADER, S3_MAX_SINGLE_UPLOAD_BYTES } from '@cloud-backup-sync/protocol';
 import { AppError } from '../../http/app-error.ts';
 import { assertSafeObjectKey, isSafeObjectKey } from '../object-key.ts';
-import type { ObjectStat, PresignedUpload, PresignUploadRequest, StorageDriver } from '../storage-driver.ts';
+import type { DeleteObjectsResult, ObjectStat, PresignedUpload, PresignUploadRequest, StorageDriver } from '../storage-driver.ts';
 import { UrlSigner, type SignedOperation } from './url-signer.ts';
+
+/** Objects `deleteObjects` removes concurrently. */
+const PARALLEL_DELETIONS = 32;
 
 /** Path prefix of the routes that serve this driver's signed URLs. */
 export const STORAGE_ROUTE_PREFIX = '/api/storage/objects';
@@ -102,6 +105,25 @@ export class FilesystemDriver implements StorageDriver {
   async deleteObject(objectKey: string): Promise<void> {
     await rm(this.#resolve(objectKey), { force: true });
     await rm(this.#checksumFile(objectKey), { force: true });
+  }
+
+  async deleteObjects(objectKeys: readonly string[]): Promise<DeleteObjectsResult> {
+    for (const objectKey of objectKeys) this.#resolve(objectKey);
+
+    const failed: DeleteObjectsResult['failed'] = [];
+    // Several removals in flight at once: one at a time spends most of its time waiting on the file system.
+    for (let start = 0; start < objectKeys.length; start += PARALLEL_DELETIONS) {
+      const batch = objectKeys.slice(start, start + PARALLEL_DELETIONS);
+      const outcomes = await Promise.allSettled(batch.map((objectKey) => this.deleteObject(objectKey)));
+      outcomes.forEach((outcome, index) => {
+        // Reported to the caller, which keeps the row marked for the next run.
+        if (outcome.status === 'rejected') {
+          const reason: unknown = outcome.reason;
+          failed.push({ objectKey: batch[index] ?? '', reason: reason instanceof Error ? reason.message : String(reason) });
+        }
+      });
+    }
+    return { failed };
   }
 
   /** Checks a storage URL's signature; see `UrlSigner.verify` for the errors. */

@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import {
   DeleteObjectCommand,
+  DeleteObjectsCommand,
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
@@ -14,8 +15,11 @@ import { CHECKSUM_SHA256_HEADER, S3_MAX_SINGLE_UPLOAD_BYTES } from '@cloud-backu
 import type { StorageConfig } from '../../config/config.ts';
 import { attachmentContentDisposition } from '../content-disposition.ts';
 import { assertSafeObjectKey } from '../object-key.ts';
-import type { ObjectStat, PresignedUpload, PresignUploadRequest, StorageDriver } from '../storage-driver.ts';
+import type { DeleteObjectsResult, ObjectStat, PresignedUpload, PresignUploadRequest, StorageDriver } from '../storage-driver.ts';
 import { describeBucketError, isObjectNotFound, translateS3Error } from './s3-errors.ts';
+
+/** Maximum keys per DeleteObjects request (S3 API limit). */
+export const MAX_KEYS_PER_DELETE_OBJECTS = 1000;
 
 export type S3StorageConfig = Extract<StorageConfig, { kind: 's3' }>;
 
@@ -155,6 +159,27 @@ export class S3Driver implements StorageDriver {
     await this.#send('DeleteObject', () => this.#client.send(new DeleteObjectCommand({ Bucket: this.#bucket, Key: objectKey })));
   }
 
+  async deleteObjects(objectKeys: readonly string[]): Promise<DeleteObjectsResult> {
+    for (const objectKey of objectKeys) assertSafeObjectKey(objectKey);
+
+    const failed: DeleteObjectsResult['failed'] = [];
+    for (let start = 0; start < objectKeys.length; start += MAX_KEYS_PER_DELETE_OBJECTS) {
+      const batch = objectKeys.slice(start, start + MAX_KEYS_PER_DELETE_OBJECTS);
+      const command = new DeleteObjectsCommand({
+        Bucket: this.#bucket,
+        // Quiet mode lists only the keys that failed.
+        Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true },
+      });
+      addContentMd5(command);
+
+      const output = await this.#send('DeleteObjects', () => this.#client.send(command));
+      for (const error of output.Errors ?? []) {
+        failed.push({ objectKey: error.Key ?? '', reason: `${error.Code ?? 'Error'}: ${error.Message ?? ''}` });
+      }
+    }
+    return { failed };
+  }
+
   /** Closes the client's connections; the driver is unusable afterwards. */
   destroy(): void {
     this.#client.destroy();
@@ -167,4 +192,29 @@ export class S3Driver implements StorageDriver {
       throw translateS3Error(error, operation);
     }
   }
+}
+
+/**
+ * Adds `Content-MD5` to a DeleteObjects request. The S3 API reference
+ * requires that header on DeleteObjects to general purpose buckets, and MinIO
+ * rejects a request without it (`MissingContentMD5`). With
+ * `requestChecksumCalculation: 'WHEN_REQUIRED'` the SDK (client-s3 3.1177 as
+ * installed) sends only `x-amz-checksum-crc32`. The header is set at the build
+ * step, before the request is signed.
+ */
+function addContentMd5(command: DeleteObjectsCommand): void {
+  command.middlewareStack.add(
+    (next) => async (args) => {
+      const request = args.request;
+      if (isRequestWithBody(request) && (typeof request.body === 'string' || request.body instanceof Uint8Array)) {
+        request.headers['content-md5'] = createHash('md5').update(request.body).digest('base64');
+      }
+      return next(args);
+    },
+    { step: 'build', name: 'deleteObjectsContentMd5' },
+  );
+}
+
+function isRequestWithBody(value: unknown): value is { headers: Record<string, string>; body: unknown } {
+  return typeof value === 'object' && value !== null && 'headers' in value && typeof value.headers === 'object' && value.headers !== null && 'body' in value;
 }
