@@ -1,5 +1,6 @@
 import type { Database } from '../db/database.ts';
 import type { DevicesTable } from '../db/schema.ts';
+import { insertAuditEvents, type AuditEvent } from './audit-repository.ts';
 
 export type DeviceRow = DevicesTable;
 
@@ -19,8 +20,12 @@ export class DeviceRepository {
     this.#db = db;
   }
 
-  async insert(device: DeviceRow): Promise<void> {
-    await this.#db.insertInto('devices').values(device).execute();
+  /** Inserts the device and its `device.created` audit event in one transaction. */
+  async insert(device: DeviceRow, audit: AuditEvent): Promise<void> {
+    await this.#db.transaction().execute(async (transaction) => {
+      await transaction.insertInto('devices').values(device).execute();
+      await insertAuditEvents(transaction, [audit]);
+    });
   }
 
   async findById(id: string): Promise<DeviceRow | undefined> {
@@ -37,9 +42,22 @@ export class DeviceRepository {
     return query.orderBy('created_at', 'asc').orderBy('id', 'asc').execute();
   }
 
-  /** Sets `revoked_at` unless the device is already revoked, so the first revocation time is kept. */
-  async revoke(id: string, revokedAt: string): Promise<void> {
-    await this.#db.updateTable('devices').set({ revoked_at: revokedAt }).where('id', '=', id).where('revoked_at', 'is', null).execute();
+  /**
+   * Sets `revoked_at` and writes the `device.revoked` audit event in one transaction.
+   * An already revoked device keeps its first revocation time and its single event.
+   */
+  async revoke(id: string, revokedAt: string, audit: AuditEvent): Promise<void> {
+    await this.#db.transaction().execute(async (transaction) => {
+      const result = await transaction
+        .updateTable('devices')
+        .set({ revoked_at: revokedAt })
+        .where('id', '=', id)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      if (result.numUpdatedRows === 0n) return;
+
+      await insertAuditEvents(transaction, [audit]);
+    });
   }
 
   async touch(id: string, usedAt: string): Promise<void> {

@@ -19,7 +19,7 @@ export function registerDeviceRoutes(app: FastifyInstance, services: { auth: Aut
 
   app.post('/api/devices', { onRequest: superadminOnly }, async (request, reply) => {
     const body = parseRequest(createDeviceBodySchema, request.body, 'body', { name: 'INVALID_DEVICE_NAME' });
-    const created = await services.devices.createDevice(principalOf(request), body);
+    const created = await services.devices.createDevice(principalOf(request), body, request.ip);
     return reply.status(201).send(created);
   });
 
@@ -30,7 +30,7 @@ export function registerDeviceRoutes(app: FastifyInstance, services: { auth: Aut
 
   app.delete('/api/devices/:id', { onRequest: superadminOnly }, async (request) => {
     const params = parseRequest(deviceIdParamsSchema, request.params, 'params');
-    return { device: await services.devices.revokeDevice(params.id) };
+    return { device: await services.devices.revokeDevice(principalOf(request), params.id, request.ip) };
   });
 
   app.post('/api/devices/status', { onRequest: deviceOnly }, async (request) => {

@@ -25,8 +25,11 @@ export class DeviceService {
     this.#logger = dependencies.logger;
   }
 
-  /** Creates a device for an existing store and returns it with its token, which exists in plain form only here. */
-  async createDevice(creator: Principal, request: CreateDeviceBody): Promise<{ device: Device; token: string }> {
+  /**
+   * Creates a device for an existing store, audited as `device.created`, and
+   * returns it with its token, which exists in plain form only here.
+   */
+  async createDevice(creator: Principal, request: CreateDeviceBody, sourceAddress: string | null): Promise<{ device: Device; token: string }> {
     const store = await this.#stores.findById(request.storeId);
     if (store === undefined) throw new AppError('STORE_NOT_FOUND', { storeId: request.storeId });
 
@@ -46,7 +49,15 @@ export class DeviceService {
       status_last_sync_at: null,
       status_reported_at: null,
     };
-    await this.#devices.insert(row);
+    await this.#devices.insert(row, {
+      at: row.created_at,
+      action: 'device.created',
+      actor: `user:${creator.userId}`,
+      targetType: 'device',
+      targetId: row.id,
+      details: { storeId: row.store_id, name: row.name },
+      sourceAddress,
+    });
     this.#logger.info({ deviceId: row.id, storeId: row.store_id, createdById: creator.userId }, 'device token issued');
     return { device: toDevice(row), token };
   }
@@ -56,14 +67,26 @@ export class DeviceService {
     return rows.map(toDevice);
   }
 
-  /** Revokes a device's token; revoking a revoked device succeeds and keeps the first revocation time. */
-  async revokeDevice(deviceId: string): Promise<Device> {
+  /**
+   * Revokes a device's token, audited as `device.revoked`. Revoking a revoked
+   * device succeeds and keeps the first revocation time and its one audit event.
+   */
+  async revokeDevice(revoker: Principal, deviceId: string, sourceAddress: string | null): Promise<Device> {
     const existing = await this.#devices.findById(deviceId);
     if (existing === undefined) throw new AppError('DEVICE_NOT_FOUND', { deviceId });
 
     if (existing.revoked_at === null) {
-      await this.#devices.revoke(deviceId, nowTimestamp());
-      this.#logger.info({ deviceId, storeId: existing.store_id }, 'device token revoked');
+      const revokedAt = nowTimestamp();
+      await this.#devices.revoke(deviceId, revokedAt, {
+        at: revokedAt,
+        action: 'device.revoked',
+        actor: `user:${revoker.userId}`,
+        targetType: 'device',
+        targetId: deviceId,
+        details: { storeId: existing.store_id, name: existing.name },
+        sourceAddress,
+      });
+      this.#logger.info({ deviceId, storeId: existing.store_id, revokedById: revoker.userId }, 'device token revoked');
     }
     const revoked = await this.#devices.findById(deviceId);
     if (revoked === undefined) throw new Error(`Device ${deviceId} vanished right after revocation`);

@@ -8,6 +8,7 @@ import {
   listDevicesResponseSchema,
   requestUploadNewSchema,
 } from '@cloud-backup-sync/protocol';
+import { openDatabase, type DatabaseHandle } from '../../src/db/database.ts';
 import { callApi, createDevice, createStore, sha256Hex, uploadBackup } from '../helpers/http.ts';
 import { startTestServer, type TestDatabaseKind, type TestServer } from '../helpers/start-test-server.ts';
 
@@ -18,13 +19,30 @@ function errorCode(body: unknown): string {
 for (const database of ['sqlite', 'postgres'] satisfies TestDatabaseKind[]) {
   describe(`device tokens on ${database}`, () => {
     let server: TestServer;
+    let handle: DatabaseHandle;
 
     before(async () => {
       server = await startTestServer({ database });
+      handle = openDatabase(server.config.database);
       await createStore(server, 'dev-a');
       await createStore(server, 'dev-b');
     });
-    after(() => server.close());
+    after(async () => {
+      await handle.db.destroy();
+      await server.close();
+    });
+
+    /** Returns the audit events of one device, oldest first. */
+    async function deviceAuditEvents(deviceId: string) {
+      return handle.db
+        .selectFrom('audit_events')
+        .selectAll()
+        .where('target_type', '=', 'device')
+        .where('target_id', '=', deviceId)
+        .orderBy('at')
+        .orderBy('action')
+        .execute();
+    }
 
     test('create returns device and token once', async () => {
       const response = await callApi(server, 'POST', '/api/devices', { body: { storeId: 'dev-a', name: 'Caja 1' } });
@@ -118,6 +136,45 @@ for (const database of ['sqlite', 'postgres'] satisfies TestDatabaseKind[]) {
       });
       assert.equal(rejected.status, 401);
       assert.equal(errorCode(rejected.body), 'INVALID_TOKEN');
+    });
+
+    test('create and revoke are audited', async () => {
+      const superadmin = await handle.db.selectFrom('users').select('id').where('email', '=', 'superadmin@example.com').executeTakeFirstOrThrow();
+      const device = await createDevice(server, 'dev-b', 'Caja auditada');
+
+      const created = await deviceAuditEvents(device.id);
+      assert.equal(created.length, 1);
+      assert.equal(created[0]?.action, 'device.created');
+      assert.equal(created[0]?.actor, `user:${superadmin.id}`);
+      assert.equal(created[0]?.source_address, '127.0.0.1');
+      assert.deepEqual(JSON.parse(created[0]?.details ?? '{}'), { storeId: 'dev-b', name: 'Caja auditada' });
+      assert.ok(!JSON.stringify(created).includes(device.token), 'the audit event must not contain the token');
+
+      const revocation = await callApi(server, 'DELETE', `/api/devices/${device.id}`);
+      assert.equal(revocation.status, 200);
+      const revokedAt = deviceResponseSchema.parse(revocation.body).device.revokedAt;
+      const events = await deviceAuditEvents(device.id);
+      assert.deepEqual(
+        events.map((event) => event.action),
+        ['device.created', 'device.revoked'],
+      );
+      const revoked = events.find((event) => event.action === 'device.revoked');
+      assert.equal(revoked?.actor, `user:${superadmin.id}`);
+      assert.equal(revoked?.at, revokedAt);
+      assert.equal(revoked?.source_address, '127.0.0.1');
+      assert.deepEqual(JSON.parse(revoked?.details ?? '{}'), { storeId: 'dev-b', name: 'Caja auditada' });
+
+      // Revoking again succeeds without a second record.
+      assert.equal((await callApi(server, 'DELETE', `/api/devices/${device.id}`)).status, 200);
+      assert.equal((await deviceAuditEvents(device.id)).length, 2);
+    });
+
+    test('failed create is not audited', async () => {
+      const before_ = await handle.db.selectFrom('audit_events').select('id').where('target_type', '=', 'device').execute();
+      const response = await callApi(server, 'POST', '/api/devices', { body: { storeId: 'no-such-store', name: 'Caja' } });
+      assert.equal(response.status, 404);
+      const after_ = await handle.db.selectFrom('audit_events').select('id').where('target_type', '=', 'device').execute();
+      assert.equal(after_.length, before_.length);
     });
 
     test('revoke unknown device is DEVICE_NOT_FOUND', async () => {
