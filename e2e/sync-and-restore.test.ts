@@ -28,6 +28,9 @@ for (const variant of systemVariants) {
     let backupsDir: string;
     let zipPath: string;
     let zipSha256: string;
+    /** BACKUP_SYNC_API plus the store's device token, as a POS desktop runs the agent. */
+    let deviceEnv: Record<string, string>;
+    let deviceId: string;
 
     before(async () => {
       system = await startSystem(variant);
@@ -43,6 +46,13 @@ for (const variant of systemVariants) {
       const created = await runBackupSync(['stores', 'create', '--name', 'Tienda Ñandú', '--id', STORE_ID, '--json'], system.clientEnv);
       assert.equal(created.code, 0, created.stderr);
       assert.equal(JSON.parse(created.stdout).id, STORE_ID);
+
+      const device = await runBackupSync(['devices', 'create', '--store', STORE_ID, '--name', 'Caja 1', '--json'], system.clientEnv);
+      assert.equal(device.code, 0, device.stderr);
+      const issued = JSON.parse(device.stdout);
+      assert.deepEqual(Object.keys(issued), ['id', 'token']);
+      deviceId = issued.id;
+      deviceEnv = { ...system.clientEnv, BACKUP_SYNC_TOKEN: issued.token };
     });
 
     after(async () => {
@@ -50,10 +60,29 @@ for (const variant of systemVariants) {
     });
 
     test('agent --once uploads the backup', async () => {
-      const run = await runBackupSync(['agent', '--once', '--store', STORE_ID, '--dir', backupsDir], system.clientEnv);
+      const run = await runBackupSync(['agent', '--once', '--store', STORE_ID, '--dir', backupsDir], deviceEnv);
       assert.equal(run.code, 0, run.stderr);
       assert.match(run.stderr, new RegExp(`Uploaded: ${ZIP_NAME} \\(backup [\\w-]+\\)`));
       assert.match(run.stderr, /Pass finished: 1 backup found, 1 uploaded, 0 already in the cloud, 0 pending, 0 failed\./);
+    });
+
+    test('device status appears in devices list', async () => {
+      const run = await runBackupSync(['devices', 'list', '--store', STORE_ID, '--json'], system.clientEnv);
+      assert.equal(run.code, 0, run.stderr);
+      const device = JSON.parse(run.stdout).devices.find((candidate: { id: string }) => candidate.id === deviceId);
+      assert.equal(device.status.pending, 0);
+      assert.equal(device.status.uploaded, 1);
+      assert.equal(device.status.failed, 0);
+      assert.notEqual(device.lastUsedAt, null);
+    });
+
+    test('device token cannot list or restore', async () => {
+      const listing = await runBackupSync(['backups', 'list', '--store', STORE_ID], deviceEnv);
+      assert.equal(listing.code, 1);
+      assert.match(listing.stderr, /not allowed/);
+
+      const restore = await runBackupSync(['restore', '--store', STORE_ID, '--latest', '--to', join(system.workDir, 'by-device')], deviceEnv);
+      assert.equal(restore.code, 1);
     });
 
     test('listing shows size and sha256', async () => {
@@ -139,7 +168,7 @@ for (const variant of systemVariants) {
       const objectBefore = await stat(object);
       const storageConnectionsBefore = system.storageProxy.connectionCount;
 
-      const run = await runBackupSync(['agent', '--once', '--store', STORE_ID, '--dir', backupsDir], system.clientEnv);
+      const run = await runBackupSync(['agent', '--once', '--store', STORE_ID, '--dir', backupsDir], deviceEnv);
       assert.equal(run.code, 0, run.stderr);
       assert.doesNotMatch(run.stderr, /Uploaded:/);
       assert.match(run.stderr, / 0 uploaded, /);
@@ -198,6 +227,22 @@ for (const variant of systemVariants) {
       assert.equal(run.code, 1);
       assert.match(run.stderr, /does not match the listing .*Nothing was extracted\. \(CHECKSUM_MISMATCH\)/);
       assert.deepEqual(await readdir(parent), []);
+    });
+
+    test('revoked device token stops the agent', async () => {
+      const revoke = await runBackupSync(['devices', 'revoke', '--id', deviceId], system.clientEnv);
+      assert.equal(revoke.code, 0, revoke.stderr);
+      assert.match(revoke.stdout, new RegExp(`^Device ${deviceId} revoked \\(`));
+      const again = await runBackupSync(['devices', 'revoke', '--id', deviceId], system.clientEnv);
+      assert.equal(again.code, 0, again.stderr);
+
+      const newSource = join(system.workDir, 'after-revocation');
+      await mkdir(newSource);
+      await writeFile(join(newSource, 'ventas.csv'), randomBytes(1000).toString('hex'));
+      await zipFolder(newSource, join(backupsDir, 'after-revocation.zip'));
+      const run = await runBackupSync(['agent', '--once', '--store', STORE_ID, '--dir', backupsDir], deviceEnv);
+      assert.equal(run.code, 1);
+      assert.match(run.stderr, /INVALID_TOKEN/);
     });
   });
 }

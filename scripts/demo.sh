@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Runs the whole product on this machine: the cloud API on the embedded
 # defaults (SQLite and file storage in ./data), a super-administrator, a demo
-# store and the desktop agent watching ./demo-backups. Ctrl-C stops both.
-# Reuses ./data and its admin token on later runs.
+# store, a device token for it, and the desktop agent watching ./demo-backups
+# with that device token. Ctrl-C stops both.
+# Reuses ./data and its admin and device tokens on later runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/node-env.sh
@@ -16,6 +17,7 @@ export HOST="${HOST:-127.0.0.1}"
 export PORT="${PORT:-8080}"
 backups_dir="$PWD/demo-backups"
 token_file="$DATA_DIR/demo-admin-token"
+device_token_file="$DATA_DIR/demo-device-token"
 server_log="$DATA_DIR/demo-server.log"
 cli=(node packages/cli/bin/backup-sync.ts)
 mkdir -p "$DATA_DIR" "$backups_dir"
@@ -62,7 +64,17 @@ if ! "${cli[@]}" stores list | cut -f1 | grep -qx demo; then
   "${cli[@]}" stores create --id demo --name "Tienda demo"
 fi
 
-"${cli[@]}" agent --store demo --dir "$backups_dir" &
+# The agent runs with a device token of the store "demo", which may only upload
+# that store's backups: a stolen desktop cannot list, download or delete anything.
+# A kept token is reused while its device is listed and not revoked.
+device_id_of() { sed -n 's/^{"id":"\([^"]*\)","token":"[^"]*"}$/\1/p' "$device_token_file"; }
+if [ ! -s "$device_token_file" ] || ! LC_ALL=en_US.UTF-8 "${cli[@]}" devices list --store demo | grep -q "^$(device_id_of)	.*	active	"; then
+  (umask 077 && "${cli[@]}" devices create --store demo --name "Caja demo" --json >"$device_token_file")
+  chmod 600 "$device_token_file"
+fi
+device_token="$(sed -n 's/^{"id":"[^"]*","token":"\([^"]*\)"}$/\1/p' "$device_token_file")"
+
+BACKUP_SYNC_TOKEN="$device_token" "${cli[@]}" agent --store demo --dir "$backups_dir" &
 agent_pid=$!
 
 cat <<TEXT
@@ -78,6 +90,8 @@ cat <<TEXT
  API:                               $api_url
  Token de administrador / admin token (guardado en / kept in $token_file):
      $BACKUP_SYNC_TOKEN
+ ES  El agente usa un token de dispositivo de la tienda demo ($device_token_file).
+ EN  The agent uses a device token of the store demo ($device_token_file).
 
  ES  Listar los backups / EN  List the backups:
      curl -s -H "Authorization: Bearer \$(cat $token_file)" $api_url/api/cloud-backups

@@ -1,14 +1,20 @@
 import {
   confirmUploadResponseSchema,
+  createDeviceResponseSchema,
   createStoreResponseSchema,
+  deviceResponseSchema,
   deleteBackupResponseSchema,
   errorBodySchema,
   healthResponseSchema,
   listBackupsResponseSchema,
+  listDevicesResponseSchema,
   listStoresResponseSchema,
   requestDownloadResponseSchema,
   requestUploadResponseSchema,
   type ConfirmUploadResponse,
+  type CreateDeviceResponse,
+  type Device,
+  type DeviceStatusBody,
   type HealthResponse,
   type ListBackupsResponse,
   type RequestDownloadResponse,
@@ -102,6 +108,27 @@ export class ApiClient {
   async listStores(): Promise<Store[]> {
     const answer = await this.#call('GET', '/api/stores', undefined, listStoresResponseSchema);
     return answer.stores;
+  }
+
+  createDevice(storeId: string, name: string): Promise<CreateDeviceResponse> {
+    return this.#call('POST', '/api/devices', { storeId, name }, createDeviceResponseSchema);
+  }
+
+  async listDevices(storeId?: string): Promise<Device[]> {
+    const query = storeId === undefined ? '' : `?storeId=${encodeURIComponent(storeId)}`;
+    const answer = await this.#call('GET', `/api/devices${query}`, undefined, listDevicesResponseSchema);
+    return answer.devices;
+  }
+
+  async revokeDevice(deviceId: string): Promise<Device> {
+    const answer = await this.#call('DELETE', `/api/devices/${encodeURIComponent(deviceId)}`, undefined, deviceResponseSchema);
+    return answer.device;
+  }
+
+  /** Sends the agent's counts after a pass; only a device token may call this. */
+  async reportDeviceStatus(status: DeviceStatusBody): Promise<Device> {
+    const answer = await this.#call('POST', '/api/devices/status', status, deviceResponseSchema);
+    return answer.device;
   }
 
   async #call<T extends z.ZodType>(method: string, path: string, body: unknown, schema: T): Promise<z.infer<T>> {

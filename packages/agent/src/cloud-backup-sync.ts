@@ -1,6 +1,6 @@
 import { lstat, unlink } from 'node:fs/promises';
 import type { CloudSyncStats, SyncState } from '@cloud-backup-sync/protocol';
-import { ApiClient } from './api-client.ts';
+import { ApiClient, ApiError } from './api-client.ts';
 import { scanBackups } from './backup-scanner.ts';
 import { hashFile } from './file-hasher.ts';
 import { FingerprintCache } from './fingerprint-cache.ts';
@@ -94,6 +94,7 @@ export class CloudBackupSync {
 
     const pass = this.#runExclusive(async () => {
       await new SyncPass(this.#context, this.#api).run();
+      if (this.#api !== undefined) await this.#reportStatus(this.#api);
     });
     this.#runningPass = pass.finally(() => {
       this.#runningPass = undefined;
@@ -116,6 +117,24 @@ export class CloudBackupSync {
         this.#options.logger.error({ err: error }, 'sync pass after a backup failed');
       });
     }, this.#options.triggerDelayMs);
+  }
+
+  /**
+   * Sends the counts of `getStats()` to the server after a pass. A failure is
+   * logged and never fails the pass. A SUPERADMIN token gets FORBIDDEN,
+   * because only a device has a status record, so that case is logged at debug.
+   */
+  async #reportStatus(api: ApiClient): Promise<void> {
+    const { pending, uploaded, failed, lastSyncAt } = this.getStats();
+    try {
+      await api.reportDeviceStatus({ pending, uploaded, failed, lastSyncAt });
+    } catch (error) {
+      if (error instanceof ApiError && error.code === 'FORBIDDEN') {
+        this.#options.logger.debug({ code: error.code }, 'status not reported: the token is not a device token');
+        return;
+      }
+      this.#options.logger.warn({ err: error, pending, uploaded, failed }, 'reporting the agent status failed');
+    }
   }
 
   /** Returns a deep copy of the state, so callers cannot change the agent's state through it. */

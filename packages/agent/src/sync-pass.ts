@@ -324,13 +324,18 @@ export class SyncPass {
     return true;
   }
 
-  /** requestUpload → (exists: done) → PUT → check the hash of the bytes sent → confirmUpload. */
+  /**
+   * requestUpload → (exists: done) → PUT → check the hash of the bytes sent → confirmUpload.
+   * `checksumHeader: true` lets S3 storage sign the SHA-256 as a header, so the provider
+   * itself rejects altered bytes. Every header of `uploadHeaders` is sent with the PUT.
+   */
   async #transfer(api: ApiClient, entry: PendingBackup, fileName: string): Promise<TransferOutcome> {
     const answer = await api.requestUpload({
       storeId: entry.storeId,
       fileName,
       sha256: entry.sha256,
       sizeBytes: entry.sizeBytes,
+      checksumHeader: true,
     });
     if ('exists' in answer) return { backupId: answer.backupId, alreadyInCloud: true };
 
@@ -340,6 +345,7 @@ export class SyncPass {
       url: answer.uploadUrl,
       filePath,
       sizeBytes,
+      headers: answer.uploadHeaders,
       idleTimeoutMs: this.#context.uploadIdleTimeoutMs,
       onProgress: ({ bytesDone, bytesTotal }) =>
         this.#context.emit({ type: 'uploading', filePath, sha256, bytesDone, bytesTotal }),

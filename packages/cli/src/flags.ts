@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { idSchema, storeNameSchema } from '@cloud-backup-sync/protocol';
+import { deviceNameSchema, idSchema, storeNameSchema } from '@cloud-backup-sync/protocol';
 import { message, type CliContext } from './cli-context.ts';
 import type { CliMessageKey } from './messages.ts';
 
@@ -89,6 +89,7 @@ const hintByFlag: Record<string, CliMessageKey> = {
   store: 'hint.store',
   dir: 'hint.dir',
   to: 'hint.to',
+  id: 'hint.id',
 };
 
 export function requireString(context: CliContext, values: FlagValues, name: string): string {
@@ -150,6 +151,13 @@ export function requireStoreName(context: CliContext, values: FlagValues): strin
   const value = requireString(context, values, 'name');
   const parsed = storeNameSchema.safeParse(value);
   if (!parsed.success) throw new UsageError(message(context, 'usage.invalidStoreName', { value }));
+  return parsed.data;
+}
+
+export function requireDeviceName(context: CliContext, values: FlagValues): string {
+  const value = requireString(context, values, 'name');
+  const parsed = deviceNameSchema.safeParse(value);
+  if (!parsed.success) throw new UsageError(message(context, 'usage.invalidDeviceName', { value }));
   return parsed.data;
 }
 

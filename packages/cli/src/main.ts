@@ -15,9 +15,11 @@ const commands: Record<string, CommandEntry> = {
   serve: { help: 'help.serve', load: async () => (await import('./commands/serve.ts')).runServe },
   admin: { help: 'help.admin', load: async () => (await import('./commands/admin.ts')).runAdmin },
   stores: { help: 'help.stores', load: async () => (await import('./commands/stores.ts')).runStores },
+  devices: { help: 'help.devices', load: async () => (await import('./commands/devices.ts')).runDevices },
   backups: { help: 'help.backups', load: async () => (await import('./commands/backups.ts')).runBackups },
   agent: { help: 'help.agent', load: async () => (await import('./commands/agent.ts')).runAgent },
   restore: { help: 'help.restore', load: async () => (await import('./commands/restore.ts')).runRestore },
+  doctor: { help: 'help.doctor', load: async () => (await import('./commands/doctor.ts')).runDoctor },
   retention: { help: 'help.retention', load: async () => (await import('./commands/retention.ts')).runRetentionCommand },
 };
 

@@ -17,10 +17,13 @@ Comandos:
   serve                     Inicia la API en la nube (lee las variables de entorno y .env)
   admin create-superadmin   Crea un superadministrador y muestra su token
   stores create | list      Crea o lista tiendas
+  devices create | list | revoke
+                            Crea, lista o revoca tokens de dispositivo (uno por tienda)
   backups list              Lista los backups en la nube
   agent                     Sube los .zip de una carpeta de backups
   restore                   Descarga, verifica y extrae un backup en una carpeta nueva
   retention run             Elimina los backups vencidos (BACKUP_RETENTION_DAYS, BACKUP_MAX_COUNT, BACKUP_MIN_KEEP)
+  doctor                    Comprueba el almacenamiento configurado de punta a punta
 
 Use "backup-sync <comando> --help" para ver las opciones de cada comando.
 --api y --token también se leen de BACKUP_SYNC_API y BACKUP_SYNC_TOKEN.
@@ -31,10 +34,13 @@ Commands:
   serve                     Start the cloud API (reads environment variables and .env)
   admin create-superadmin   Create a super-administrator and print its token
   stores create | list      Create or list stores
+  devices create | list | revoke
+                            Create, list or revoke device tokens (scoped to one store)
   backups list              List the backups in the cloud
   agent                     Upload the .zip files of a backups folder
   restore                   Download, verify and extract a backup into a new folder
   retention run             Delete expired backups (BACKUP_RETENTION_DAYS, BACKUP_MAX_COUNT, BACKUP_MIN_KEEP)
+  doctor                    Check the configured storage end to end
 
 Run "backup-sync <command> --help" for the options of each command.
 --api and --token are also read from BACKUP_SYNC_API and BACKUP_SYNC_TOKEN.
@@ -91,6 +97,40 @@ The token is shown once: keep it.`,
   --api URL        API URL (or BACKUP_SYNC_API), for example http://127.0.0.1:8080
   --token TOKEN    API access token of a super-administrator (or BACKUP_SYNC_TOKEN)`,
   },
+  'help.devices': {
+    es: `Uso: backup-sync devices create --store ID --name NOMBRE [--json] [--api URL] [--token TOKEN]
+     backup-sync devices list [--store ID] [--json] [--api URL] [--token TOKEN]
+     backup-sync devices revoke --id ID [--json] [--api URL] [--token TOKEN]
+
+Un token de dispositivo solo puede pedir y confirmar subidas de su tienda e
+informar el estado de su agente: no lista, descarga ni elimina backups.
+Úselo en el agente de cada punto de venta en lugar del token de superadministrador.
+
+  --store ID       Tienda del dispositivo (create) o filtro de la lista (list)
+  --name NOMBRE    Nombre visible del dispositivo, por ejemplo "Caja 1" (1 a 200 caracteres)
+  --id ID          Dispositivo a revocar; revocar dos veces no es un error
+  --json           create imprime {"id": …, "token": …}; list y revoke, la respuesta de la API
+  --api URL        URL de la API (o BACKUP_SYNC_API)
+  --token TOKEN    Token de superadministrador (o BACKUP_SYNC_TOKEN)
+
+create muestra el token una sola vez: el servidor guarda solo su SHA-256.`,
+    en: `Usage: backup-sync devices create --store ID --name NAME [--json] [--api URL] [--token TOKEN]
+       backup-sync devices list [--store ID] [--json] [--api URL] [--token TOKEN]
+       backup-sync devices revoke --id ID [--json] [--api URL] [--token TOKEN]
+
+A device token may only request and confirm uploads for its own store and
+report its agent's status: it cannot list, download or delete backups.
+Use it for each point of sale's agent instead of the super-administrator token.
+
+  --store ID       Store of the device (create) or list filter (list)
+  --name NAME      Display name of the device, for example "Till 1" (1 to 200 characters)
+  --id ID          Device to revoke; revoking twice is not an error
+  --json           create prints {"id": …, "token": …}; list and revoke print the API response
+  --api URL        API URL (or BACKUP_SYNC_API)
+  --token TOKEN    Super-administrator token (or BACKUP_SYNC_TOKEN)
+
+create shows the token only once: the server keeps only its SHA-256.`,
+  },
   'help.backups': {
     es: `Uso: backup-sync backups list [--store ID] [--json] [--api URL] [--token TOKEN]
 
@@ -113,7 +153,7 @@ The token is shown once: keep it.`,
   --once           Hace una sola pasada y termina: código 0 solo si no queda nada pendiente, fallido, no válido ni ilegible
   --retry-failed   Devuelve los backups fallidos a pendientes antes de la primera pasada
   --api URL        URL de la API (o BACKUP_SYNC_API)
-  --token TOKEN    Token de acceso (API) de un dispositivo de la tienda o de superadministrador (o BACKUP_SYNC_TOKEN)
+  --token TOKEN    Token de acceso (API) de un dispositivo de la tienda ("devices create") o de superadministrador (o BACKUP_SYNC_TOKEN)
 
 Sin --once sincroniza ahora, cada 15 minutos y unos segundos después de que aparece\no cambia un .zip en la carpeta, hasta Ctrl-C o SIGTERM.`,
     en: `Usage: backup-sync agent --store ID --dir FOLDER [--once] [--api URL] [--token TOKEN]
@@ -123,7 +163,7 @@ Sin --once sincroniza ahora, cada 15 minutos y unos segundos después de que apa
   --once           Run one pass and exit: code 0 only when nothing is left pending, failed, invalid or unreadable
   --retry-failed   Move failed backups back to pending before the first pass
   --api URL        API URL (or BACKUP_SYNC_API)
-  --token TOKEN    API access token of a store device or of a super-administrator (or BACKUP_SYNC_TOKEN)
+  --token TOKEN    API access token of a store device ("devices create") or a super-administrator token (or BACKUP_SYNC_TOKEN)
 
 Without --once it syncs now, every 15 minutes and a few seconds after a .zip appears\nor changes in the folder, until Ctrl-C or SIGTERM.`,
   },
@@ -171,6 +211,34 @@ store, those beyond the newest BACKUP_MAX_COUNT. Every store always keeps its ne
 BACKUP_MIN_KEEP backups, however old. Marks FAILED the uploads left unconfirmed for
 more than 1 hour after their URL expired. Uses the same configuration as "serve",
 needs no CRON_SECRET, and exits with code 1 while another retention run is in progress.`,
+  },
+
+  'help.doctor': {
+    es: `Uso: backup-sync doctor [--json]
+
+Comprueba el almacenamiento de la configuración del servidor (las mismas
+variables de entorno y .env que "serve"): credenciales, bucket, una subida
+firmada, el rechazo de bytes alterados con el encabezado de checksum firmado,
+la descarga firmada, el borrado, las reglas CORS, la diferencia de reloj con el
+proveedor y la regla de ciclo de vida que aborta subidas multiparte incompletas.
+Borra todo objeto de prueba que escribe. Con almacenamiento en archivos, CORS,
+reloj y ciclo de vida no aplican.
+
+  --json           Imprime el informe en JSON
+
+Termina con 1 si alguna comprobación falló; los avisos no cambian el código de salida.`,
+    en: `Usage: backup-sync doctor [--json]
+
+Checks the storage of the server configuration (the same environment
+variables and .env as "serve"): credentials, bucket, a presigned upload,
+rejection of altered bytes with the signed checksum header, the presigned
+download, deletion, CORS rules, clock difference with the provider and the
+lifecycle rule that aborts incomplete multipart uploads. Deletes every test
+object it writes. With file storage, CORS, clock and lifecycle do not apply.
+
+  --json           Print the report as JSON
+
+Exits 1 when any check failed; warnings do not change the exit code.`,
   },
 
   'usage.missingCommand': {
@@ -225,6 +293,10 @@ needs no CRON_SECRET, and exits with code 1 while another retention run is in pr
     es: '--name "{value}" no es válido: use de 1 a 200 caracteres sin caracteres de control.',
     en: '--name "{value}" is invalid: use 1 to 200 characters without control characters.',
   },
+  'usage.invalidDeviceName': {
+    es: '--name "{value}" no es válido: use de 1 a 200 caracteres sin caracteres de control.',
+    en: '--name "{value}" is invalid: use 1 to 200 characters without control characters.',
+  },
   'usage.invalidToken': {
     es: '{flag} está vacío o contiene espacios. Copie el token completo que mostró "admin create-superadmin".',
     en: '{flag} is empty or contains spaces. Copy the whole token printed by "admin create-superadmin".',
@@ -261,6 +333,7 @@ needs no CRON_SECRET, and exits with code 1 while another retention run is in pr
   'hint.email': { es: 'indique el correo del superadministrador', en: 'give the super-administrator\'s email' },
   'hint.name': { es: 'indique el nombre de la tienda', en: 'give the store name' },
   'hint.store': { es: 'indique el identificador de la tienda', en: 'give the store id' },
+  'hint.id': { es: 'indique el identificador', en: 'give the id' },
   'hint.dir': {
     es: 'indique la carpeta donde el punto de venta deja los .zip',
     en: 'give the folder where the point of sale writes its .zip files',
@@ -299,6 +372,20 @@ needs no CRON_SECRET, and exits with code 1 while another retention run is in pr
   },
   'stores.created': { es: 'Tienda creada: {id} ({name})', en: 'Store created: {id} ({name})' },
   'stores.none': { es: 'No hay tiendas.', en: 'There are no stores.' },
+  'devices.created': {
+    es: 'Dispositivo {id} ({name}) creado para la tienda {storeId}. Su token (se muestra una sola vez) va en la salida estándar:',
+    en: 'Device {id} ({name}) created for store {storeId}. Its token (shown only once) is on standard output:',
+  },
+  'devices.none': { es: 'No hay dispositivos.', en: 'There are no devices.' },
+  'devices.revoked': { es: 'Dispositivo {id} revocado ({revokedAt}).', en: 'Device {id} revoked ({revokedAt}).' },
+  'devices.active': { es: 'activo', en: 'active' },
+  'devices.revokedAt': { es: 'revocado {at}', en: 'revoked {at}' },
+  'devices.never': { es: 'nunca', en: 'never' },
+  'devices.noStatus': { es: 'sin estado informado', en: 'no status reported' },
+  'devices.status': {
+    es: '{pending} pendientes, {uploaded} subidos, {failed} fallidos, última sincronización {lastSyncAt}',
+    en: '{pending} pending, {uploaded} uploaded, {failed} failed, last sync {lastSyncAt}',
+  },
   'backups.none': { es: 'No hay backups.', en: 'There are no backups.' },
   'agent.starting': {
     es: 'Sincronizando {dir} con {api} para la tienda {storeId} (ahora, cada 15 minutos y al aparecer un .zip nuevo). Ctrl-C para detener.',
@@ -338,6 +425,142 @@ needs no CRON_SECRET, and exits with code 1 while another retention run is in pr
   'progress.extract': { es: 'Extracción', en: 'Extraction' },
   'progress.upload': { es: 'Subida', en: 'Upload' },
   'progress.hash': { es: 'SHA-256', en: 'SHA-256' },
+  'doctor.title': { es: 'Comprobación del almacenamiento ({storage}):', en: 'Storage check ({storage}):' },
+  'doctor.summaryOk': {
+    es: 'Ninguna comprobación falló ({warnings} avisos).',
+    en: 'No check failed ({warnings} warnings).',
+  },
+  'doctor.summaryFailed': {
+    es: '{failed} comprobaciones fallaron ({warnings} avisos). Corrija la configuración y vuelva a ejecutar "backup-sync doctor".',
+    en: '{failed} checks failed ({warnings} warnings). Fix the configuration and run "backup-sync doctor" again.',
+  },
+  'doctor.status.ok': { es: '[ok]', en: '[ok]' },
+  'doctor.status.warn': { es: '[aviso]', en: '[warn]' },
+  'doctor.status.fail': { es: '[falla]', en: '[fail]' },
+  'doctor.status.not-applicable': { es: '[n/a]', en: '[n/a]' },
+  'doctor.check.credentials': { es: 'Credenciales', en: 'Credentials' },
+  'doctor.check.bucket': { es: 'Bucket o carpeta', en: 'Bucket or folder' },
+  'doctor.check.put': { es: 'Subida firmada (PUT)', en: 'Presigned PUT' },
+  'doctor.check.altered-bytes': { es: 'Bytes alterados', en: 'Altered bytes' },
+  'doctor.check.get': { es: 'Descarga firmada (GET)', en: 'Presigned GET' },
+  'doctor.check.delete': { es: 'Borrado', en: 'Delete' },
+  'doctor.check.cleanup': { es: 'Limpieza', en: 'Clean-up' },
+  'doctor.check.cors': { es: 'CORS', en: 'CORS' },
+  'doctor.check.clock-skew': { es: 'Reloj', en: 'Clock skew' },
+  'doctor.check.lifecycle': { es: 'Ciclo de vida', en: 'Lifecycle' },
+  'doctor.reason.filesystem-only': {
+    es: 'no aplica al almacenamiento en archivos',
+    en: 'does not apply to file storage',
+  },
+  'doctor.reason.skipped': { es: 'no se comprobó porque falló "{check}"', en: 'not checked because "{check}" failed' },
+  'doctor.reason.credentials-accepted': {
+    es: 'el proveedor aceptó la clave de acceso (ListObjectsV2 en "{bucket}")',
+    en: 'the provider accepted the access key (ListObjectsV2 on "{bucket}")',
+  },
+  'doctor.reason.credentials-rejected': {
+    es: 'el proveedor rechazó la clave ({code}); revise S3_ACCESS_KEY_ID y S3_SECRET_ACCESS_KEY',
+    en: 'the provider rejected the key ({code}); check S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY',
+  },
+  'doctor.reason.storage-unreachable': {
+    es: 'no se pudo conectar con el proveedor: {detail}; revise S3_ENDPOINT y S3_REGION',
+    en: 'could not connect to the provider: {detail}; check S3_ENDPOINT and S3_REGION',
+  },
+  'doctor.reason.bucket-reachable': { es: 'el bucket "{bucket}" existe y se puede listar', en: 'bucket "{bucket}" exists and can be listed' },
+  'doctor.reason.bucket-missing': {
+    es: 'el bucket "{bucket}" no existe en este endpoint; revise S3_BUCKET_NAME, S3_ENDPOINT y S3_REGION',
+    en: 'bucket "{bucket}" does not exist at this endpoint; check S3_BUCKET_NAME, S3_ENDPOINT and S3_REGION',
+  },
+  'doctor.reason.bucket-denied': {
+    es: 'el proveedor negó el acceso al bucket "{bucket}" ({code}); revise los permisos de la clave',
+    en: 'the provider denied access to bucket "{bucket}" ({code}); check the key\'s permissions',
+  },
+  'doctor.reason.folder-writable': { es: 'la carpeta {path} existe y se puede escribir', en: 'folder {path} exists and is writable' },
+  'doctor.reason.folder-failed': {
+    es: 'no se puede usar la carpeta {path}: {detail}; revise DATA_DIR y sus permisos',
+    en: 'folder {path} cannot be used: {detail}; check DATA_DIR and its permissions',
+  },
+  'doctor.reason.put-accepted': {
+    es: 'se subieron {bytes} bytes con el encabezado de checksum firmado',
+    en: '{bytes} bytes were uploaded with the signed checksum header',
+  },
+  'doctor.reason.put-rejected': {
+    es: 'el almacenamiento rechazó la subida firmada (HTTP {status} {code})',
+    en: 'storage rejected the presigned upload (HTTP {status} {code})',
+  },
+  'doctor.reason.put-failed': { es: 'la subida firmada falló: {detail}', en: 'the presigned upload failed: {detail}' },
+  'doctor.reason.altered-rejected': {
+    es: 'el almacenamiento rechazó bytes que no coinciden con el SHA-256 firmado (HTTP {status} {code})',
+    en: 'storage rejected bytes that do not match the signed SHA-256 (HTTP {status} {code})',
+  },
+  'doctor.reason.altered-not-checked': {
+    es: 'este proveedor no lo comprueba: aceptó bytes alterados (HTTP {status}); solo la confirmación del servidor los detecta',
+    en: 'not checked by this provider: it accepted altered bytes (HTTP {status}); only the server\'s confirmation catches them',
+  },
+  'doctor.reason.altered-failed': { es: 'la prueba de bytes alterados falló: {detail}', en: 'the altered-bytes test failed: {detail}' },
+  'doctor.reason.get-same': { es: 'la descarga firmada devolvió los mismos {bytes} bytes', en: 'the presigned download returned the same {bytes} bytes' },
+  'doctor.reason.get-different': {
+    es: 'la descarga firmada devolvió otros bytes (SHA-256 {actual}, se esperaba {expected})',
+    en: 'the presigned download returned other bytes (SHA-256 {actual}, expected {expected})',
+  },
+  'doctor.reason.get-rejected': {
+    es: 'el almacenamiento rechazó la descarga firmada (HTTP {status} {code})',
+    en: 'storage rejected the presigned download (HTTP {status} {code})',
+  },
+  'doctor.reason.delete-removed': { es: 'el objeto de prueba se borró', en: 'the test object was deleted' },
+  'doctor.reason.delete-still-there': {
+    es: 'el objeto {objectKey} sigue existiendo después de borrarlo',
+    en: 'object {objectKey} still exists after deletion',
+  },
+  'doctor.reason.delete-failed': { es: 'el borrado falló: {detail}', en: 'deletion failed: {detail}' },
+  'doctor.reason.cleanup-done': {
+    es: 'no quedó ninguno de los {count} objetos de prueba',
+    en: 'none of the {count} test objects is left',
+  },
+  'doctor.reason.cleanup-failed': {
+    es: 'quedaron objetos de prueba: {keys}; bórrelos a mano',
+    en: 'test objects are left: {keys}; delete them by hand',
+  },
+  'doctor.reason.cors-ok': {
+    es: 'las reglas CORS permiten PUT con x-amz-checksum-sha256 y GET desde el navegador ({rules} reglas)',
+    en: 'the CORS rules allow browser PUT with x-amz-checksum-sha256 and GET ({rules} rules)',
+  },
+  'doctor.reason.cors-missing': {
+    es: 'el bucket no tiene reglas CORS: un navegador no puede subir ni descargar directamente (el agente Node.js no las necesita)',
+    en: 'the bucket has no CORS rules: a browser cannot upload or download directly (the Node.js agent does not need them)',
+  },
+  'doctor.reason.cors-incomplete': {
+    es: 'ninguna regla CORS permite: {missing}',
+    en: 'no CORS rule allows: {missing}',
+  },
+  'doctor.reason.cors-unreadable': { es: 'no se pudieron leer las reglas CORS ({code})', en: 'could not read the CORS rules ({code})' },
+  'doctor.reason.skew-ok': {
+    es: 'el reloj difiere {seconds} s del encabezado Date del proveedor',
+    en: 'the clock differs by {seconds} s from the provider\'s Date header',
+  },
+  'doctor.reason.skew-high': {
+    es: 'el reloj difiere {seconds} s del proveedor, más de {limit} s: las URL firmadas pueden fallar; sincronice el reloj (NTP)',
+    en: 'the clock differs by {seconds} s from the provider, more than {limit} s: presigned URLs may fail; synchronise the clock (NTP)',
+  },
+  'doctor.reason.skew-no-date': {
+    es: 'el proveedor no envió un encabezado Date; no se pudo medir',
+    en: 'the provider sent no Date header, so the skew could not be measured',
+  },
+  'doctor.reason.lifecycle-ok': {
+    es: 'una regla aborta las subidas multiparte incompletas a los {days} días',
+    en: 'a rule aborts incomplete multipart uploads after {days} days',
+  },
+  'doctor.reason.lifecycle-missing': {
+    es: 'el bucket no tiene reglas de ciclo de vida; agregue una que aborte las subidas multiparte incompletas',
+    en: 'the bucket has no lifecycle rules; add one that aborts incomplete multipart uploads',
+  },
+  'doctor.reason.lifecycle-no-abort-rule': {
+    es: 'ninguna de las {rules} reglas de ciclo de vida aborta las subidas multiparte incompletas',
+    en: 'none of the {rules} lifecycle rules aborts incomplete multipart uploads',
+  },
+  'doctor.reason.lifecycle-unreadable': {
+    es: 'no se pudieron leer las reglas de ciclo de vida ({code})',
+    en: 'could not read the lifecycle rules ({code})',
+  },
   'error.prefix': { es: 'Error: {message}', en: 'Error: {message}' },
   'error.network': {
     es: 'No se pudo conectar con {api}: {detail}. Verifique que el servidor esté en marcha y que la URL sea correcta.',

@@ -13,18 +13,21 @@ export const errorStatus = {
   INVALID_SIZE: 400,
   INVALID_FILE_NAME: 400,
   INVALID_STORE_NAME: 400,
+  INVALID_DEVICE_NAME: 400,
   SHA256_MISMATCH: 400,
   // 401/403: authentication and authorization.
   UNAUTHENTICATED: 401,
   INVALID_TOKEN: 401,
   INVALID_CRON_SECRET: 401,
   FORBIDDEN: 403,
+  STORE_FORBIDDEN: 403,
   INVALID_SIGNATURE: 403,
   URL_EXPIRED: 403,
   // 404: unknown resource.
   NOT_FOUND: 404,
   STORE_NOT_FOUND: 404,
   BACKUP_NOT_FOUND: 404,
+  DEVICE_NOT_FOUND: 404,
   // 409: the resource is in a state that does not allow the operation.
   STORE_EXISTS: 409,
   BACKUP_NOT_AVAILABLE: 409,
@@ -35,6 +38,8 @@ export const errorStatus = {
   SIZE_TOO_LARGE: 413,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
+  // 429: too many failed authentication attempts from one address or with one token.
+  TOO_MANY_ATTEMPTS: 429,
   // 422: the uploaded bytes failed verification; the backup is now FAILED.
   CHECKSUM_MISMATCH: 422,
   SIZE_MISMATCH: 422,

@@ -38,6 +38,10 @@ export const errorMessages: Catalogue<ErrorCode> = {
     es: 'El nombre de tienda "{value}" no es válido: use de 1 a 200 caracteres sin caracteres de control.',
     en: 'The store name "{value}" is invalid: use 1 to 200 characters without control characters.',
   },
+  INVALID_DEVICE_NAME: {
+    es: 'El nombre de dispositivo "{value}" no es válido: use de 1 a 200 caracteres sin caracteres de control.',
+    en: 'The device name "{value}" is invalid: use 1 to 200 characters without control characters.',
+  },
   SHA256_MISMATCH: {
     es: 'El sha256 enviado no coincide con el del backup {backupId}. Confirme con el mismo sha256 usado en request-upload.',
     en: 'The sha256 sent does not match backup {backupId}. Confirm with the sha256 used in request-upload.',
@@ -58,6 +62,10 @@ export const errorMessages: Catalogue<ErrorCode> = {
     es: 'Este token no tiene permiso para esta operación (se requiere el rol {role}).',
     en: 'This token is not allowed to perform this operation (role {role} required).',
   },
+  STORE_FORBIDDEN: {
+    es: 'Este token de dispositivo solo puede operar sobre su propia tienda ({allowed}), no sobre "{storeId}".',
+    en: 'This device token may only act on its own store ({allowed}), not on "{storeId}".',
+  },
   INVALID_SIGNATURE: {
     es: 'La firma de la URL no es válida para este objeto. Solicite una URL nueva.',
     en: 'The URL signature is not valid for this object. Request a new URL.',
@@ -77,6 +85,10 @@ export const errorMessages: Catalogue<ErrorCode> = {
   BACKUP_NOT_FOUND: {
     es: 'No existe el backup "{backupId}".',
     en: 'Backup "{backupId}" does not exist.',
+  },
+  DEVICE_NOT_FOUND: {
+    es: 'No existe el dispositivo "{deviceId}".',
+    en: 'Device "{deviceId}" does not exist.',
   },
   STORE_EXISTS: {
     es: 'Ya existe una tienda con el identificador "{storeId}".',
@@ -109,6 +121,10 @@ export const errorMessages: Catalogue<ErrorCode> = {
   UNSUPPORTED_MEDIA_TYPE: {
     es: 'Tipo de contenido "{value}" no admitido. Envíe Content-Type: application/json.',
     en: 'Content type "{value}" is not supported. Send Content-Type: application/json.',
+  },
+  TOO_MANY_ATTEMPTS: {
+    es: 'Demasiados intentos de autenticación fallidos. Espere {retryAfter} segundos y revise el token antes de reintentar.',
+    en: 'Too many failed authentication attempts. Wait {retryAfter} seconds and check the token before trying again.',
   },
   CHECKSUM_MISMATCH: {
     es: 'El SHA-256 del archivo almacenado ({actual}) no coincide con el declarado ({expected}). El backup quedó como FAILED; vuelva a subirlo.',

@@ -39,6 +39,9 @@ export const storeNameSchema = z
   .max(200)
   .refine((value) => !/[\u0000-\u001f\u007f]/.test(value));
 
+/** A device's display name, such as "Caja 1"; same rules as a store name. */
+export const deviceNameSchema = storeNameSchema;
+
 export const backupStatusSchema = z.enum(['UPLOADING', 'AVAILABLE', 'DELETED', 'FAILED']);
 export type BackupStatus = z.infer<typeof backupStatusSchema>;
 
@@ -49,6 +52,12 @@ export const requestUploadBodySchema = z.object({
   fileName: fileNameSchema,
   sha256: sha256Schema,
   sizeBytes: sizeBytesSchema,
+  /**
+   * True when the client sends every header of `uploadHeaders` with its PUT.
+   * The S3 driver then signs `x-amz-checksum-sha256`, so the provider itself
+   * rejects altered bytes. Omitted, the response has no `uploadHeaders`.
+   */
+  checksumHeader: z.boolean().optional(),
 });
 export type RequestUploadBody = z.infer<typeof requestUploadBodySchema>;
 
@@ -74,6 +83,30 @@ export const createStoreBodySchema = z.object({
 });
 export type CreateStoreBody = z.infer<typeof createStoreBodySchema>;
 
+export const createDeviceBodySchema = z.object({
+  storeId: idSchema,
+  name: deviceNameSchema,
+});
+export type CreateDeviceBody = z.infer<typeof createDeviceBodySchema>;
+
+export const listDevicesQuerySchema = z.object({
+  storeId: idSchema.optional(),
+});
+
+/** Largest count a device may report; far above any real backups folder. */
+export const MAX_REPORTED_COUNT = 1_000_000;
+
+const reportedCountSchema = z.number().int().nonnegative().max(MAX_REPORTED_COUNT);
+
+/** An agent's counts after a sync pass, as `CloudBackupSync.getStats()` returns them. */
+export const deviceStatusBodySchema = z.object({
+  pending: reportedCountSchema,
+  uploaded: reportedCountSchema,
+  failed: reportedCountSchema,
+  lastSyncAt: z.iso.datetime().nullable(),
+});
+export type DeviceStatusBody = z.infer<typeof deviceStatusBodySchema>;
+
 // ---- Responses ------------------------------------------------------------
 
 export const cloudBackupSchema = z.object({
@@ -95,11 +128,16 @@ export const listBackupsResponseSchema = z.object({
 });
 export type ListBackupsResponse = z.infer<typeof listBackupsResponseSchema>;
 
+/** Name of the signed header that carries the base64 SHA-256 of an upload. */
+export const CHECKSUM_SHA256_HEADER = 'x-amz-checksum-sha256';
+
 export const requestUploadNewSchema = z.object({
   uploadUrl: z.string(),
   objectKey: z.string(),
   backupId: z.string(),
   expiresIn: z.number(),
+  /** Headers the PUT must carry exactly; present only when the request had `checksumHeader`. */
+  uploadHeaders: z.record(z.string(), z.string()).optional(),
 });
 
 export const requestUploadExistsSchema = z.object({
@@ -150,6 +188,30 @@ export type Store = z.infer<typeof storeSchema>;
 
 export const createStoreResponseSchema = z.object({ store: storeSchema });
 export const listStoresResponseSchema = z.object({ stores: z.array(storeSchema) });
+
+export const deviceStatusSchema = deviceStatusBodySchema.extend({
+  /** When the server received this status. */
+  reportedAt: z.string(),
+});
+export type DeviceStatus = z.infer<typeof deviceStatusSchema>;
+
+/** A store-scoped device token's record; the token itself is returned only once, at creation. */
+export const deviceSchema = z.object({
+  id: z.string(),
+  storeId: z.string(),
+  name: z.string(),
+  createdAt: z.string(),
+  lastUsedAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+  /** The agent's last reported status; null until it reports one. */
+  status: deviceStatusSchema.nullable(),
+});
+export type Device = z.infer<typeof deviceSchema>;
+
+export const createDeviceResponseSchema = z.object({ device: deviceSchema, token: z.string() });
+export type CreateDeviceResponse = z.infer<typeof createDeviceResponseSchema>;
+export const listDevicesResponseSchema = z.object({ devices: z.array(deviceSchema) });
+export const deviceResponseSchema = z.object({ device: deviceSchema });
 
 export const healthResponseSchema = z.object({
   status: z.literal('ok'),

@@ -3,17 +3,22 @@ import type { Logger } from 'pino';
 import type { Config } from './config/config.ts';
 import type { DatabaseHandle } from './db/database.ts';
 import { registerErrorHandlers, sendFrameworkError } from './http/error-handler.ts';
+import { FailureLimiter } from './http/failure-limiter.ts';
+import { addSecurityHeaders } from './http/security-headers.ts';
 import { pathOnly } from './http/logger.ts';
 import { BackupRepository } from './repositories/backup-repository.ts';
+import { DeviceRepository } from './repositories/device-repository.ts';
 import { StoreRepository } from './repositories/store-repository.ts';
 import { TokenRepository } from './repositories/token-repository.ts';
 import { registerBackupRoutes } from './routes/backup-routes.ts';
+import { registerDeviceRoutes } from './routes/device-routes.ts';
 import { registerHealthRoutes } from './routes/health-routes.ts';
 import { registerRetentionRoutes } from './routes/retention-routes.ts';
 import { registerStorageRoutes } from './routes/storage-routes.ts';
 import { registerStoreRoutes } from './routes/store-routes.ts';
 import { AuthService } from './services/auth-service.ts';
 import { BackupService } from './services/backup-service.ts';
+import { DeviceService } from './services/device-service.ts';
 import { retentionSettings, runRetention } from './services/retention-service.ts';
 import { StoreService } from './services/store-service.ts';
 import { FilesystemDriver } from './storage/filesystem/filesystem-driver.ts';
@@ -28,11 +33,13 @@ export interface AppDependencies {
   logger: Logger;
   database: DatabaseHandle;
   storage: StorageDriver;
+  /** Test hook: returns the lifetime of the next presigned URL, in seconds (600 when unset). */
+  presignedUrlTtlSeconds?: () => number;
 }
 
 /** Wires repositories, services and routes into a Fastify instance that is not listening yet. */
 export async function buildApp(dependencies: AppDependencies): Promise<FastifyInstance> {
-  const { config, logger, database, storage } = dependencies;
+  const { config, logger, database, storage, presignedUrlTtlSeconds } = dependencies;
 
   // Typed as Fastify's logger interface so that routes take a plain FastifyInstance.
   const loggerInstance: FastifyBaseLogger = logger;
@@ -45,6 +52,7 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
     frameworkErrors: (error, request, reply) => sendFrameworkError(error, request, reply),
   });
   app.decorateRequest('principal', null);
+  addSecurityHeaders(app);
   registerErrorHandlers(app, { bodyLimit: JSON_BODY_LIMIT_BYTES });
   logRequests(app);
 
@@ -55,13 +63,17 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
 
   const backups = new BackupRepository(database.db);
   const stores = new StoreRepository(database.db);
-  const auth = new AuthService(new TokenRepository(database.db));
+  const devices = new DeviceRepository(database.db);
+  const failures = new FailureLimiter({ limit: config.authFailures.limit, windowMs: config.authFailures.windowSeconds * 1000 });
+  const auth = new AuthService(new TokenRepository(database.db), devices, failures);
 
   registerHealthRoutes(app, { version: SERVER_VERSION, database: database.kind, storage: storage.kind });
   registerStoreRoutes(app, { auth, stores: new StoreService(stores) });
-  registerBackupRoutes(app, { auth, backups: new BackupService({ backups, stores, storage, logger }) });
+  registerBackupRoutes(app, { auth, backups: new BackupService({ backups, stores, storage, logger, presignedUrlTtlSeconds }) });
+  registerDeviceRoutes(app, { auth, devices: new DeviceService({ devices, stores, logger }) });
   registerRetentionRoutes(app, {
     cronSecret: config.cronSecret,
+    failures,
     run: ({ dryRun }) => runRetention({ database, storage, logger, settings: retentionSettings(config) }, { now: new Date(), dryRun }),
   });
   if (storage instanceof FilesystemDriver) await registerStorageRoutes(app, storage);

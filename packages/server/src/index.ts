@@ -6,3 +6,5 @@ export { InvalidEmailError } from './services/admin-service.ts';
 export { AppError } from './http/app-error.ts';
 export type { RetentionResult, WouldDeleteBackup } from './services/retention-service.ts';
 export { startServer, type RunningServer } from './server.ts';
+export { runStorageDoctor } from './doctor/storage-doctor.ts';
+export { DOCTOR_CHECK_IDS, type DoctorCheck, type DoctorCheckId, type DoctorReason, type DoctorReport, type DoctorStatus } from './doctor/doctor-report.ts';

@@ -19,7 +19,10 @@ export interface RunningServer {
  * retention schedule (RETENTION_SCHEDULE). The filesystem driver's URLs use
  * PUBLIC_URL, or this listening URL when it is unset.
  */
-export async function startServer(config: Config, options: { logger?: Logger } = {}): Promise<RunningServer> {
+export async function startServer(
+  config: Config,
+  options: { logger?: Logger; presignedUrlTtlSeconds?: () => number } = {},
+): Promise<RunningServer> {
   const logger = options.logger ?? createLogger(config.logLevel);
   const database = openDatabase(config.database, logger);
   let listeningUrl: string | undefined;
@@ -33,7 +36,7 @@ export async function startServer(config: Config, options: { logger?: Logger } =
     });
     await storage.ensureReady();
 
-    const app = await buildApp({ config, logger, database, storage });
+    const app = await buildApp({ config, logger, database, storage, presignedUrlTtlSeconds: options.presignedUrlTtlSeconds });
     await app.listen({ host: config.host, port: config.port });
     listeningUrl = baseUrlOf(app.server.address(), config.host);
 

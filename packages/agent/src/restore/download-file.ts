@@ -10,9 +10,13 @@ export interface DownloadResult {
 
 /** An HTTP response other than 200. */
 export class DownloadError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
+  /** HTTP status of the response. */
+  readonly status: number;
+
+  constructor(status: number, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'DownloadError';
+    this.status = status;
   }
 }
 
@@ -42,7 +46,7 @@ export async function downloadToFile(
   const response = await fetch(url, { signal });
   if (response.status !== 200 || !response.body) {
     const text = await response.text().catch(() => '');
-    throw new DownloadError(`HTTP ${response.status} ${text.slice(0, 200)}`.trim());
+    throw new DownloadError(response.status, `HTTP ${response.status} ${text.slice(0, 200)}`.trim());
   }
 
   const hash = createHash('sha256');

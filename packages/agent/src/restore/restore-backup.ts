@@ -2,7 +2,7 @@ import { mkdir, rm, statfs } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { CloudBackup, Locale } from '@cloud-backup-sync/protocol';
 import type { ApiClient } from '../api-client.ts';
-import { downloadToFile, DownloadTooLargeError } from './download-file.ts';
+import { DownloadError, downloadToFile, DownloadTooLargeError, type DownloadResult } from './download-file.ts';
 import { extractZip } from './extract-zip.ts';
 import { RestoreError } from './restore-error.ts';
 import { assertTargetUsable, siblingTempPath } from './target-folder.ts';
@@ -98,14 +98,13 @@ async function downloadVerified(
   zipPath: string,
   locale: Locale,
 ): Promise<void> {
-  const { downloadUrl } = await options.client.requestDownload(backup.id);
   const reportDownload = (bytes: number) =>
     options.onProgress?.({ phase: 'download', bytes, totalBytes: backup.sizeBytes });
   reportDownload(0);
 
   let downloaded;
   try {
-    downloaded = await downloadToFile(downloadUrl, zipPath, backup.sizeBytes, reportDownload, options.signal);
+    downloaded = await downloadWithFreshUrl(options, backup, zipPath, reportDownload);
   } catch (error) {
     if (options.signal?.aborted) throw new RestoreError('RESTORE_ABORTED', {}, locale, { cause: error });
     if (error instanceof DownloadTooLargeError) {
@@ -125,6 +124,29 @@ async function downloadVerified(
     const params = { backupId: backup.id, actual: downloaded.sha256, expected: backup.sha256 };
     throw new RestoreError('CHECKSUM_MISMATCH', params, locale);
   }
+}
+
+/**
+ * Downloads through a presigned URL and, when storage answers 403 (the URL
+ * expired, for example after a long wait or with a skewed clock), requests a
+ * new URL once and tries again. A 403 before any byte arrived leaves no file,
+ * so the second attempt starts clean.
+ */
+async function downloadWithFreshUrl(
+  options: RestoreOptions,
+  backup: CloudBackup,
+  zipPath: string,
+  reportDownload: (bytes: number) => void,
+): Promise<DownloadResult> {
+  const first = await options.client.requestDownload(backup.id);
+  try {
+    return await downloadToFile(first.downloadUrl, zipPath, backup.sizeBytes, reportDownload, options.signal);
+  } catch (error) {
+    if (!(error instanceof DownloadError && error.status === 403)) throw error;
+  }
+
+  const second = await options.client.requestDownload(backup.id);
+  return downloadToFile(second.downloadUrl, zipPath, backup.sizeBytes, reportDownload, options.signal);
 }
 
 async function assertSpaceForDownload(folder: string, sizeBytes: number, locale: Locale): Promise<void> {

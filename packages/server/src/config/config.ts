@@ -44,6 +44,12 @@ export interface Config {
   };
   /** Secret of `POST /api/cloud-backups/retention-run`; undefined disables that endpoint. */
   cronSecret: string | undefined;
+  authFailures: {
+    /** Failed authentications allowed per source address and per presented token within the window. */
+    limit: number;
+    /** Length of the sliding window, in seconds. */
+    windowSeconds: number;
+  };
   logLevel: LogLevel;
 }
 
@@ -104,11 +110,29 @@ export function loadConfig(env: Env): Config {
   checkMinKeep(minKeep, maxCount, problems);
   const schedule = parseSchedule(read('RETENTION_SCHEDULE'), problems);
   const cronSecret = parseCronSecret(env['CRON_SECRET'], problems);
+  const authFailureLimit = parseInteger(read('AUTH_FAILURE_LIMIT'), 'AUTH_FAILURE_LIMIT', { min: 1, max: 1_000_000, fallback: 20 }, problems);
+  const authFailureWindowSeconds = parseInteger(
+    read('AUTH_FAILURE_WINDOW_SECONDS'),
+    'AUTH_FAILURE_WINDOW_SECONDS',
+    { min: 1, max: 86_400, fallback: 600 },
+    problems,
+  );
   const logLevel = parseLogLevel(read('LOG_LEVEL'), problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
 
-  return { port, host, publicUrl, dataDir, database, storage, retention: { days, maxCount, minKeep, schedule }, cronSecret, logLevel };
+  return {
+    port,
+    host,
+    publicUrl,
+    dataDir,
+    database,
+    storage,
+    retention: { days, maxCount, minKeep, schedule },
+    cronSecret,
+    authFailures: { limit: authFailureLimit, windowSeconds: authFailureWindowSeconds },
+    logLevel,
+  };
 }
 
 function parseInteger(

@@ -107,6 +107,29 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  // Numbered 0100 so that it sorts after migrations added in parallel branches.
+  '0100_device_tokens': {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createTable('devices')
+        .addColumn('id', 'text', (column) => column.primaryKey())
+        .addColumn('store_id', 'text', (column) => column.notNull().references('stores.id'))
+        .addColumn('name', 'text', (column) => column.notNull())
+        .addColumn('token_hash', 'text', (column) => column.notNull().unique())
+        .addColumn('created_by_id', 'text', (column) => column.notNull().references('users.id'))
+        .addColumn('created_at', 'text', (column) => column.notNull())
+        .addColumn('last_used_at', 'text')
+        .addColumn('revoked_at', 'text')
+        .addColumn('status_pending', 'integer')
+        .addColumn('status_uploaded', 'integer')
+        .addColumn('status_failed', 'integer')
+        .addColumn('status_last_sync_at', 'text')
+        .addColumn('status_reported_at', 'text')
+        .execute();
+
+      await db.schema.createIndex('devices_store_id_idx').on('devices').column('store_id').execute();
+    },
+  },
 };
 
 export const migrationProvider: MigrationProvider = {

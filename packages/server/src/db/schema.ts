@@ -27,6 +27,28 @@ export interface ApiTokensTable {
   revoked_at: string | null;
 }
 
+/**
+ * A store-scoped device token (one POS desktop). The token is stored only as
+ * its SHA-256. The `status_*` columns hold the agent's last reported counts
+ * and are all null until its first report.
+ */
+export interface DevicesTable {
+  id: string;
+  store_id: string;
+  name: string;
+  token_hash: string;
+  /** The SUPERADMIN who created the device; backups it uploads record this user. */
+  created_by_id: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+  status_pending: number | null;
+  status_uploaded: number | null;
+  status_failed: number | null;
+  status_last_sync_at: string | null;
+  status_reported_at: string | null;
+}
+
 export type BackupStatus = 'UPLOADING' | 'AVAILABLE' | 'DELETED' | 'FAILED';
 
 export interface CloudBackupsTable {
@@ -71,6 +93,7 @@ export interface DatabaseSchema {
   users: UsersTable;
   api_tokens: ApiTokensTable;
   cloud_backups: CloudBackupsTable;
+  devices: DevicesTable;
   audit_events: AuditEventsTable;
   job_leases: JobLeasesTable;
 }

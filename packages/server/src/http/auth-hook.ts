@@ -1,6 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { UserRole } from '../db/schema.ts';
-import { requireRole, type AuthService, type Principal } from '../services/auth-service.ts';
+import { requireRole, type AuthService, type Principal, type PrincipalRole } from '../services/auth-service.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -14,9 +13,9 @@ declare module 'fastify' {
  * the role before the body is even parsed, so an unauthenticated caller
  * learns nothing about validation.
  */
-export function authorize(auth: AuthService, roles: readonly UserRole[]) {
+export function authorize(auth: AuthService, roles: readonly PrincipalRole[]) {
   return async function authorizeRequest(request: FastifyRequest): Promise<void> {
-    const principal = await auth.authenticate(request.headers.authorization);
+    const principal = await auth.authenticate(request.headers.authorization, request.ip);
     requireRole(principal, roles);
     request.principal = principal;
   };

@@ -2,6 +2,7 @@ import { errorMessages, errorStatus, pickLocale, translate, type ErrorCode, type
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError } from './app-error.ts';
 import { pathOnly } from './logger.ts';
+import { setSecurityHeaders } from './security-headers.ts';
 
 export function requestLocale(request: FastifyRequest): Locale {
   return pickLocale(request.headers['accept-language']);
@@ -40,6 +41,7 @@ export function registerErrorHandlers(app: FastifyInstance, options: { bodyLimit
  */
 export function sendFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const locale = requestLocale(request);
+  setSecurityHeaders(reply);
   if (error.code === 'FST_ERR_BAD_URL') {
     request.log.info({ code: 'MALFORMED_URL', status: 400 }, 'request rejected');
     return sendError(reply, new AppError('MALFORMED_URL', { path: pathOnly(request.url).slice(0, 200) }), locale);
@@ -50,6 +52,8 @@ export function sendFrameworkError(error: FastifyError, request: FastifyRequest,
 }
 
 function sendError(reply: FastifyReply, error: AppError, locale: Locale): FastifyReply {
+  const retryAfter = error.params['retryAfter'];
+  if (error.code === 'TOO_MANY_ATTEMPTS' && retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
   return reply.status(errorStatus[error.code]).type('application/json; charset=utf-8').send(errorBody(error.code, locale, error.params));
 }
 

@@ -1,4 +1,4 @@
-import { errorCodeForField } from '@cloud-backup-sync/protocol';
+import { errorCodeForField, type ErrorCode } from '@cloud-backup-sync/protocol';
 import type { z } from 'zod';
 import { AppError } from './app-error.ts';
 
@@ -8,8 +8,15 @@ const MAX_ECHOED_VALUE_LENGTH = 80;
  * Parses a request part with a protocol schema. The first problem becomes a
  * 400 with the field's specific code (INVALID_SHA256, INVALID_SIZE, …), and
  * the message names the field, the value received and the rule it broke.
+ * `fieldCodes` replaces the protocol's code for a field where the same name
+ * means something else (`name` of a device is not a store name).
  */
-export function parseRequest<T extends z.ZodType>(schema: T, input: unknown, part: 'body' | 'query' | 'params'): z.infer<T> {
+export function parseRequest<T extends z.ZodType>(
+  schema: T,
+  input: unknown,
+  part: 'body' | 'query' | 'params',
+  fieldCodes: Readonly<Record<string, ErrorCode>> = {},
+): z.infer<T> {
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
 
@@ -19,7 +26,8 @@ export function parseRequest<T extends z.ZodType>(schema: T, input: unknown, par
   const value = describeValue(valueAt(input, fieldPath));
   const detail = issue?.message ?? 'invalid value';
 
-  const code = errorCodeForField(String(fieldPath[0] ?? ''));
+  const topField = String(fieldPath[0] ?? '');
+  const code = fieldCodes[topField] ?? errorCodeForField(topField);
   if (code !== 'INVALID_BODY') throw new AppError(code, { field, value, detail });
   throw new AppError(part === 'query' ? 'INVALID_QUERY' : 'INVALID_BODY', { field, value, detail });
 }

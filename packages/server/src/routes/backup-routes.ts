@@ -17,16 +17,21 @@ import type { BackupService } from '../services/backup-service.ts';
 
 const backupIdParamsSchema = z.object({ id: idSchema });
 
-/** Registers the specification's `/api/cloud-backups` endpoints, all SUPERADMIN only. */
+/**
+ * Registers the specification's `/api/cloud-backups` endpoints. All are
+ * SUPERADMIN only except request-upload and confirm-upload, which a DEVICE
+ * may also call for its own store (the service checks the store).
+ */
 export function registerBackupRoutes(app: FastifyInstance, services: { auth: AuthService; backups: BackupService }): void {
   const superadminOnly = authorize(services.auth, ['SUPERADMIN']);
+  const superadminOrDevice = authorize(services.auth, ['SUPERADMIN', 'DEVICE']);
 
   app.get('/api/cloud-backups', { onRequest: superadminOnly }, async (request) => {
     const query = parseRequest(listBackupsQuerySchema, request.query, 'query');
     return { backups: await services.backups.listBackups(query.storeId) };
   });
 
-  app.post('/api/cloud-backups/request-upload', { onRequest: superadminOnly }, async (request) => {
+  app.post('/api/cloud-backups/request-upload', { onRequest: superadminOrDevice }, async (request) => {
     const body = parseRequest(requestUploadBodySchema, request.body, 'body');
     const outcome = await services.backups.requestUpload(principalOf(request), body);
 
@@ -34,12 +39,13 @@ export function registerBackupRoutes(app: FastifyInstance, services: { auth: Aut
       const message = translate(resultMessages, 'BACKUP_EXISTS', requestLocale(request), { backupId: outcome.backupId });
       return { exists: true, backupId: outcome.backupId, message };
     }
-    return { uploadUrl: outcome.uploadUrl, objectKey: outcome.objectKey, backupId: outcome.backupId, expiresIn: outcome.expiresIn };
+    const answer = { uploadUrl: outcome.uploadUrl, objectKey: outcome.objectKey, backupId: outcome.backupId, expiresIn: outcome.expiresIn };
+    return outcome.uploadHeaders === undefined ? answer : { ...answer, uploadHeaders: outcome.uploadHeaders };
   });
 
-  app.post('/api/cloud-backups/confirm-upload', { onRequest: superadminOnly }, async (request) => {
+  app.post('/api/cloud-backups/confirm-upload', { onRequest: superadminOrDevice }, async (request) => {
     const body = parseRequest(confirmUploadBodySchema, request.body, 'body');
-    const backup = await services.backups.confirmUpload(body);
+    const backup = await services.backups.confirmUpload(principalOf(request), body);
     return { success: true, backup };
   });
 

@@ -2,6 +2,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '../http/app-error.ts';
+import type { FailureLimiter } from '../http/failure-limiter.ts';
 import { parseRequest } from '../http/validation.ts';
 import type { RetentionResult } from '../services/retention-service.ts';
 
@@ -16,10 +17,22 @@ const retentionQuerySchema = z.object({
  */
 export function registerRetentionRoutes(
   app: FastifyInstance,
-  options: { cronSecret: string | undefined; run: (options: { dryRun: boolean }) => Promise<RetentionResult> },
+  options: {
+    cronSecret: string | undefined;
+    failures: FailureLimiter;
+    run: (options: { dryRun: boolean }) => Promise<RetentionResult>;
+  },
 ): void {
   app.post('/api/cloud-backups/retention-run', async (request) => {
-    checkCronSecret(request, options.cronSecret);
+    try {
+      checkCronSecret(request, options.cronSecret);
+    } catch (error) {
+      // A wrong secret counts as a failed authentication of the source address.
+      if (!(error instanceof AppError && error.code === 'INVALID_CRON_SECRET')) throw error;
+      const retryAfter = options.failures.recordFailure([`address:${request.ip}`]);
+      if (retryAfter !== undefined) throw new AppError('TOO_MANY_ATTEMPTS', { retryAfter }, { cause: error });
+      throw error;
+    }
     const query = parseRequest(retentionQuerySchema, request.query, 'query');
 
     const result = await options.run({ dryRun: query.dryRun === 'true' });

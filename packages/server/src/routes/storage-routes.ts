@@ -1,3 +1,4 @@
+import { CHECKSUM_SHA256_HEADER } from '@cloud-backup-sync/protocol';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { attachmentContentDisposition } from '../storage/content-disposition.ts';
 import { STORAGE_ROUTE_PREFIX, type FilesystemDriver } from '../storage/filesystem/filesystem-driver.ts';
@@ -24,6 +25,7 @@ export async function registerStorageRoutes(app: FastifyInstance, driver: Filesy
       if (declaredLength !== undefined && Number(declaredLength) !== operation.sizeBytes) {
         throw new AppError('SIZE_MISMATCH', { actual: declaredLength, expected: operation.sizeBytes });
       }
+      checkChecksumHeader(request, operation.sha256);
 
       await driver.writeObject(objectKey, request.raw, { sizeBytes: operation.sizeBytes, sha256: operation.sha256 });
       request.log.info({ objectKey, sizeBytes: operation.sizeBytes }, 'object stored');
@@ -45,6 +47,21 @@ export async function registerStorageRoutes(app: FastifyInstance, driver: Filesy
         .send(object.stream);
     });
   });
+}
+
+/**
+ * Rejects a PUT whose optional `x-amz-checksum-sha256` header differs from
+ * the signed SHA-256, as S3 does, before any byte is written.
+ */
+function checkChecksumHeader(request: FastifyRequest, signedSha256: string): void {
+  const header = request.headers[CHECKSUM_SHA256_HEADER];
+  if (header === undefined) return;
+
+  const expected = Buffer.from(signedSha256, 'hex').toString('base64');
+  if (header !== expected) {
+    const actual = typeof header === 'string' ? header : header.join(',');
+    throw new AppError('CHECKSUM_MISMATCH', { actual: actual.slice(0, 100), expected });
+  }
 }
 
 function objectKeyOf(request: FastifyRequest): string {

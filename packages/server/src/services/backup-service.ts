@@ -13,11 +13,19 @@ import type { BackupRepository, BackupRow } from '../repositories/backup-reposit
 import type { StoreRepository } from '../repositories/store-repository.ts';
 import { backupObjectKey } from '../storage/object-key.ts';
 import type { StorageDriver } from '../storage/storage-driver.ts';
-import type { Principal } from './auth-service.ts';
+import { requireStoreAccess, type Principal } from './auth-service.ts';
 
 export type RequestUploadOutcome =
   | { exists: true; backupId: string }
-  | { exists: false; uploadUrl: string; objectKey: string; backupId: string; expiresIn: number };
+  | {
+      exists: false;
+      uploadUrl: string;
+      objectKey: string;
+      backupId: string;
+      expiresIn: number;
+      /** Set only when the request carried `checksumHeader`, so older clients get the specification's response. */
+      uploadHeaders: Record<string, string> | undefined;
+    };
 
 export interface ConfirmedBackup {
   id: string;
@@ -30,6 +38,8 @@ export interface BackupServiceDependencies {
   stores: StoreRepository;
   storage: StorageDriver;
   logger: Logger;
+  /** Returns the lifetime of the next presigned URL, in seconds; tests shorten it. */
+  presignedUrlTtlSeconds?: () => number;
 }
 
 /** The backup life cycle: UPLOADING → AVAILABLE → DELETED, with FAILED for any failed verification. */
@@ -38,12 +48,14 @@ export class BackupService {
   readonly #stores: StoreRepository;
   readonly #storage: StorageDriver;
   readonly #logger: Logger;
+  readonly #urlTtlSeconds: () => number;
 
   constructor(dependencies: BackupServiceDependencies) {
     this.#backups = dependencies.backups;
     this.#stores = dependencies.stores;
     this.#storage = dependencies.storage;
     this.#logger = dependencies.logger;
+    this.#urlTtlSeconds = dependencies.presignedUrlTtlSeconds ?? (() => PRESIGNED_URL_TTL_SECONDS);
   }
 
   async listBackups(storeId: string | undefined): Promise<CloudBackup[]> {
@@ -68,6 +80,8 @@ export class BackupService {
    * row, so (store_id, sha256) stays unique and retries never pile up rows.
    */
   async requestUpload(principal: Principal, request: RequestUploadBody): Promise<RequestUploadOutcome> {
+    // Checked before the store lookup, so a device learns nothing about other stores.
+    requireStoreAccess(principal, request.storeId);
     const store = await this.#stores.findById(request.storeId);
     if (store === undefined) throw new AppError('STORE_NOT_FOUND', { storeId: request.storeId });
     if (request.sizeBytes > this.#storage.maxUploadBytes) {
@@ -91,13 +105,22 @@ export class BackupService {
       await this.#backups.touchUploadRequest(backup.id, nowTimestamp());
     }
 
-    const uploadUrl = await this.#storage.presignUpload({
+    const expiresIn = this.#urlTtlSeconds();
+    const presigned = await this.#storage.presignUpload({
       objectKey: backup.objectKey,
       sizeBytes: request.sizeBytes,
       sha256: request.sha256,
-      expiresIn: PRESIGNED_URL_TTL_SECONDS,
+      expiresIn,
+      checksumHeader: request.checksumHeader === true,
     });
-    return { exists: false, uploadUrl, objectKey: backup.objectKey, backupId: backup.id, expiresIn: PRESIGNED_URL_TTL_SECONDS };
+    return {
+      exists: false,
+      uploadUrl: presigned.url,
+      objectKey: backup.objectKey,
+      backupId: backup.id,
+      expiresIn,
+      uploadHeaders: request.checksumHeader === undefined ? undefined : presigned.headers,
+    };
   }
 
   /**
@@ -105,8 +128,9 @@ export class BackupService {
    * AVAILABLE. A size or checksum mismatch marks the row FAILED before the
    * object is removed, so a crash in between never leaves bad bytes AVAILABLE.
    */
-  async confirmUpload(request: ConfirmUploadBody): Promise<ConfirmedBackup> {
+  async confirmUpload(principal: Principal, request: ConfirmUploadBody): Promise<ConfirmedBackup> {
     const backup = await this.#findBackup(request.backupId);
+    requireStoreAccess(principal, backup.storeId);
     if (backup.sha256 !== request.sha256) throw new AppError('SHA256_MISMATCH', { backupId: backup.id });
     if (backup.status === 'AVAILABLE') return confirmedBackup(backup);
     if (backup.status === 'DELETED') throw new AppError('BACKUP_DELETED', { backupId: backup.id });
@@ -138,12 +162,13 @@ export class BackupService {
     const backup = await this.#findBackup(backupId);
     if (backup.status !== 'AVAILABLE') throw new AppError('BACKUP_NOT_AVAILABLE', { backupId, status: backup.status });
 
+    const expiresIn = this.#urlTtlSeconds();
     const downloadUrl = await this.#storage.presignDownload({
       objectKey: backup.objectKey,
       fileName: backup.fileName,
-      expiresIn: PRESIGNED_URL_TTL_SECONDS,
+      expiresIn,
     });
-    return { downloadUrl, fileName: backup.fileName, expiresIn: PRESIGNED_URL_TTL_SECONDS };
+    return { downloadUrl, fileName: backup.fileName, expiresIn };
   }
 
   /**

@@ -5,6 +5,24 @@ export interface ObjectStat {
   sha256?: string;
 }
 
+/** What a presigned PUT needs: the URL, and the headers the client must send with it. */
+export interface PresignedUpload {
+  url: string;
+  /** Headers that are part of the signature; a PUT without them (or with other values) is rejected. */
+  headers: Record<string, string>;
+}
+
+export interface PresignUploadRequest {
+  objectKey: string;
+  sizeBytes: number;
+  /** Lowercase hex SHA-256 of the bytes to upload. */
+  sha256: string;
+  /** Lifetime of the URL, in seconds. */
+  expiresIn: number;
+  /** True when the client will send `x-amz-checksum-sha256`, so the driver may sign it. */
+  checksumHeader: boolean;
+}
+
 /** Outcome of `deleteObjects`: keys the storage reported it could not delete, with its reason. */
 export interface DeleteObjectsResult {
   failed: Array<{ objectKey: string; reason: string }>;
@@ -20,8 +38,8 @@ export interface StorageDriver {
   /** Largest object one presigned PUT may carry, in bytes. */
   readonly maxUploadBytes: number;
 
-  /** Returns a URL that accepts exactly one PUT of `sizeBytes` bytes for `expiresIn` seconds. */
-  presignUpload(request: { objectKey: string; sizeBytes: number; sha256: string; expiresIn: number }): Promise<string>;
+  /** Returns a URL (and its signed headers) that accepts one PUT of `sizeBytes` bytes for `expiresIn` seconds. */
+  presignUpload(request: PresignUploadRequest): Promise<PresignedUpload>;
 
   /** Returns a GET URL whose response carries `Content-Disposition: attachment` with `fileName`. */
   presignDownload(request: { objectKey: string; fileName: string; expiresIn: number }): Promise<string>;

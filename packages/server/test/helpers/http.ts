@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { requestUploadNewSchema } from '@cloud-backup-sync/protocol';
+import { createDeviceResponseSchema, requestUploadNewSchema } from '@cloud-backup-sync/protocol';
 import type { TestServer } from './start-test-server.ts';
 
 export interface JsonResponse {
@@ -82,10 +82,17 @@ export async function createStore(server: TestServer, id: string, name = `Tienda
 }
 
 /** Runs request-upload, the PUT of `bytes`, and confirm-upload; returns the backup id. */
-export async function uploadBackup(server: TestServer, storeId: string, bytes: Uint8Array, fileName = 'backup.zip'): Promise<string> {
+export async function uploadBackup(
+  server: TestServer,
+  storeId: string,
+  bytes: Uint8Array,
+  fileName = 'backup.zip',
+  options: { token?: string } = {},
+): Promise<string> {
   const sha256 = sha256Hex(bytes);
   const requested = await callApi(server, 'POST', '/api/cloud-backups/request-upload', {
     body: { storeId, fileName, sha256, sizeBytes: bytes.length },
+    token: options.token,
   });
   if (requested.status !== 200) throw new Error(`request-upload failed: ${JSON.stringify(requested.body)}`);
   const answer = requestUploadNewSchema.parse(requested.body);
@@ -93,7 +100,18 @@ export async function uploadBackup(server: TestServer, storeId: string, bytes: U
   const put = await fetch(answer.uploadUrl, { method: 'PUT', body: bytes });
   if (!put.ok) throw new Error(`PUT failed with HTTP ${put.status}: ${await put.text()}`);
 
-  const confirmed = await callApi(server, 'POST', '/api/cloud-backups/confirm-upload', { body: { backupId: answer.backupId, sha256 } });
+  const confirmed = await callApi(server, 'POST', '/api/cloud-backups/confirm-upload', {
+    body: { backupId: answer.backupId, sha256 },
+    token: options.token,
+  });
   if (confirmed.status !== 200) throw new Error(`confirm-upload failed: ${JSON.stringify(confirmed.body)}`);
   return answer.backupId;
+}
+
+/** Creates a device token for `storeId` through the API and returns the device id and its token. */
+export async function createDevice(server: TestServer, storeId: string, name = `Caja ${storeId}`): Promise<{ id: string; token: string }> {
+  const response = await callApi(server, 'POST', '/api/devices', { body: { storeId, name } });
+  if (response.status !== 201) throw new Error(`Creating a device for ${storeId} failed: ${JSON.stringify(response.body)}`);
+  const created = createDeviceResponseSchema.parse(response.body);
+  return { id: created.device.id, token: created.token };
 }

@@ -25,10 +25,12 @@ export interface S3rverInstance {
  * S3RVER/S3RVER) but verifies neither object content nor the signed
  * Content-Length, so size and checksum checks fall to the server's confirmation.
  */
-export async function startS3rver(options: { bucket?: string } = {}): Promise<S3rverInstance> {
+export async function startS3rver(options: { bucket?: string; corsXml?: string } = {}): Promise<S3rverInstance> {
   const bucket = options.bucket ?? 'test-backups';
   const directory = await mkdtemp(path.join(tmpdir(), 'cbs-s3rver-'));
-  const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, configureBuckets: [{ name: bucket, configs: [] }] });
+  // s3rver recognises a bucket configuration by its XML root element, here <CORSConfiguration>.
+  const configs = options.corsXml === undefined ? [] : [options.corsXml];
+  const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, configureBuckets: [{ name: bucket, configs }] });
   const address: AddressInfo = await server.run();
   const endpoint = `http://127.0.0.1:${address.port}`;
   let closed = false;

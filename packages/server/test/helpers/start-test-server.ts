@@ -19,6 +19,8 @@ export interface TestServerOptions {
   pgIcuLocale?: string;
   /** Logger for the server; silent by default. */
   logger?: Logger;
+  /** Returns the lifetime of each presigned URL in seconds; a negative value issues an already expired URL. */
+  presignedUrlTtlSeconds?: () => number;
 }
 
 export interface TestServer {
@@ -67,7 +69,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     const config = loadConfig(env);
     const logger = options.logger ?? createLogger('silent');
     const { token } = await createSuperadmin(config, 'superadmin@example.com', { logger });
-    const server = await startServer(config, { logger });
+    const server = await startServer(config, { logger, presignedUrlTtlSeconds: options.presignedUrlTtlSeconds });
     cleanups.push(server.close);
 
     return { url: server.url, token, config, dataDir, s3, close: cleanUp };

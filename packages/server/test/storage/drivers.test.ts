@@ -62,32 +62,46 @@ describeStorageDriver('s3 (s3rver)', async () => {
   };
 });
 
-test('s3 presigned URLs carry no checksum query parameters', async () => {
-  const s3 = await startS3rver();
-  try {
-    const driver = new S3Driver({
-      kind: 's3',
-      accessKeyId: s3.accessKeyId,
-      secretAccessKey: s3.secretAccessKey,
-      bucket: s3.bucket,
-      region: s3.region,
-      endpoint: s3.endpoint,
-      forcePathStyle: true,
-    });
-    const objectKey = `stores/a/2026/01/01/${'a'.repeat(64)}.zip`;
-    const uploadUrl = new URL(await driver.presignUpload({ objectKey, sizeBytes: 1234, sha256: 'a'.repeat(64), expiresIn: 600 }));
-    const downloadUrl = new URL(await driver.presignDownload({ objectKey, fileName: 'x.zip', expiresIn: 600 }));
+/** Returns the query parameter names that carry a checksum, which must never appear in a presigned URL. */
+function checksumQueryKeys(url: URL): string[] {
+  return [...url.searchParams.keys()].filter((key) => /^x-amz-(sdk-)?checksum-/i.test(key));
+}
 
-    for (const url of [uploadUrl, downloadUrl]) {
-      const checksumKeys = [...url.searchParams.keys()].filter((key) => /^x-amz-(sdk-)?checksum-/i.test(key));
-      assert.deepEqual(checksumKeys, []);
+function signedHeadersOf(url: URL): string[] {
+  return url.searchParams.get('X-Amz-SignedHeaders')?.split(';') ?? [];
+}
+
+for (const checksumHeader of [false, true]) {
+  test(`s3 presigned URLs ${checksumHeader ? 'with' : 'without'} checksum header`, async () => {
+    const s3 = await startS3rver();
+    try {
+      const driver = new S3Driver({
+        kind: 's3',
+        accessKeyId: s3.accessKeyId,
+        secretAccessKey: s3.secretAccessKey,
+        bucket: s3.bucket,
+        region: s3.region,
+        endpoint: s3.endpoint,
+        forcePathStyle: true,
+      });
+      const objectKey = `stores/a/2026/01/01/${'a'.repeat(64)}.zip`;
+      const upload = await driver.presignUpload({ objectKey, sizeBytes: 1234, sha256: 'a'.repeat(64), expiresIn: 600, checksumHeader });
+      const uploadUrl = new URL(upload.url);
+      const downloadUrl = new URL(await driver.presignDownload({ objectKey, fileName: 'x.zip', expiresIn: 600 }));
+
+      assert.deepEqual(checksumQueryKeys(uploadUrl), [], upload.url);
+      assert.deepEqual(checksumQueryKeys(downloadUrl), []);
+      assert.ok(signedHeadersOf(uploadUrl).includes('content-length'));
+      assert.equal(signedHeadersOf(uploadUrl).includes('x-amz-checksum-sha256'), checksumHeader);
+      assert.equal(uploadUrl.searchParams.get('X-Amz-Expires'), '600');
+
+      const expectedHeaders = checksumHeader ? { 'x-amz-checksum-sha256': Buffer.from('a'.repeat(64), 'hex').toString('base64') } : {};
+      assert.deepEqual(upload.headers, expectedHeaders);
+    } finally {
+      await s3.close();
     }
-    assert.ok(uploadUrl.searchParams.get('X-Amz-SignedHeaders')?.split(';').includes('content-length'));
-    assert.equal(uploadUrl.searchParams.get('X-Amz-Expires'), '600');
-  } finally {
-    await s3.close();
-  }
-});
+  });
+}
 
 test('s3 DeleteObjects sends Content-MD5 in batches of 1000', async () => {
   const s3 = await startS3rver();
@@ -106,8 +120,8 @@ test('s3 DeleteObjects sends Content-MD5 in batches of 1000', async () => {
     // A few keys exist; deleting the absent others is a no-op for S3.
     const existing = [keys[0], keys[1500], keys[2344]].filter((key) => key !== undefined);
     for (const objectKey of existing) {
-      const url = await driver.presignUpload({ objectKey, sizeBytes: 3, sha256: '0'.repeat(64), expiresIn: 600 });
-      assert.equal((await fetch(url, { method: 'PUT', body: 'abc' })).status, 200);
+      const upload = await driver.presignUpload({ objectKey, sizeBytes: 3, sha256: '0'.repeat(64), expiresIn: 600, checksumHeader: false });
+      assert.equal((await fetch(upload.url, { method: 'PUT', body: 'abc', headers: upload.headers })).status, 200);
     }
     recorder.requests.length = 0;
 

@@ -4,10 +4,10 @@ import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/prom
 import path from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { S3_MAX_SINGLE_UPLOAD_BYTES } from '@cloud-backup-sync/protocol';
+import { CHECKSUM_SHA256_HEADER, S3_MAX_SINGLE_UPLOAD_BYTES } from '@cloud-backup-sync/protocol';
 import { AppError } from '../../http/app-error.ts';
 import { assertSafeObjectKey, isSafeObjectKey } from '../object-key.ts';
-import type { DeleteObjectsResult, ObjectStat, StorageDriver } from '../storage-driver.ts';
+import type { DeleteObjectsResult, ObjectStat, PresignedUpload, PresignUploadRequest, StorageDriver } from '../storage-driver.ts';
 import { UrlSigner, type SignedOperation } from './url-signer.ts';
 
 /** Objects `deleteObjects` removes concurrently. */
@@ -54,7 +54,13 @@ export class FilesystemDriver implements StorageDriver {
     await this.#signer.load();
   }
 
-  async presignUpload(request: { objectKey: string; sizeBytes: number; sha256: string; expiresIn: number }): Promise<string> {
+  /**
+   * Signs a PUT bound to the size and SHA-256. With `checksumHeader` it also
+   * returns the same `x-amz-checksum-sha256` header as the S3 driver. The PUT
+   * route compares that header with the signed SHA-256, so clients send the
+   * same headers whichever driver runs.
+   */
+  async presignUpload(request: PresignUploadRequest): Promise<PresignedUpload> {
     this.#resolve(request.objectKey);
     const query = this.#signer.sign({
       method: 'PUT',
@@ -63,7 +69,10 @@ export class FilesystemDriver implements StorageDriver {
       sha256: request.sha256,
       expiresAt: nowSeconds() + request.expiresIn,
     });
-    return `${this.#objectUrl(request.objectKey)}?${query}`;
+    const url = `${this.#objectUrl(request.objectKey)}?${query}`;
+    const headers: Record<string, string> = {};
+    if (request.checksumHeader) headers[CHECKSUM_SHA256_HEADER] = Buffer.from(request.sha256, 'hex').toString('base64');
+    return { url, headers };
   }
 
   async presignDownload(request: { objectKey: string; fileName: string; expiresIn: number }): Promise<string> {

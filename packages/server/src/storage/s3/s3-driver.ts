@@ -11,17 +11,33 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { S3_MAX_SINGLE_UPLOAD_BYTES } from '@cloud-backup-sync/protocol';
+import { CHECKSUM_SHA256_HEADER, S3_MAX_SINGLE_UPLOAD_BYTES } from '@cloud-backup-sync/protocol';
 import type { StorageConfig } from '../../config/config.ts';
 import { attachmentContentDisposition } from '../content-disposition.ts';
 import { assertSafeObjectKey } from '../object-key.ts';
-import type { DeleteObjectsResult, ObjectStat, StorageDriver } from '../storage-driver.ts';
+import type { DeleteObjectsResult, ObjectStat, PresignedUpload, PresignUploadRequest, StorageDriver } from '../storage-driver.ts';
 import { describeBucketError, isObjectNotFound, translateS3Error } from './s3-errors.ts';
 
 /** Maximum keys per DeleteObjects request (S3 API limit). */
 export const MAX_KEYS_PER_DELETE_OBJECTS = 1000;
 
 export type S3StorageConfig = Extract<StorageConfig, { kind: 's3' }>;
+
+/** Creates the S3 client that the driver and `backup-sync doctor` use, with the settings every provider accepts. */
+export function createS3Client(config: S3StorageConfig): S3Client {
+  return new S3Client({
+    region: config.region,
+    endpoint: config.endpoint,
+    forcePathStyle: config.forcePathStyle,
+    credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey },
+    // The SDK's default (WHEN_SUPPORTED in @aws-sdk/checksums, as installed
+    // with client-s3 3.1178) adds checksums to uploads and validates them on
+    // downloads. Several S3-compatible providers (R2, B2, MinIO) reject or
+    // mishandle those, so checksums are sent only when an operation requires one.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+}
 
 /**
  * Stores objects in an S3-compatible bucket. Clients upload and download
@@ -36,18 +52,7 @@ export class S3Driver implements StorageDriver {
 
   constructor(config: S3StorageConfig) {
     this.#bucket = config.bucket;
-    this.#client = new S3Client({
-      region: config.region,
-      endpoint: config.endpoint,
-      forcePathStyle: config.forcePathStyle,
-      credentials: { accessKeyId: config.accessKeyId, secretAccessKey: config.secretAccessKey },
-      // The SDK's default (WHEN_SUPPORTED in @aws-sdk/checksums, as installed
-      // with client-s3 3.1178) adds checksums to uploads and validates them on
-      // downloads. Several S3-compatible providers (R2, B2, MinIO) reject or
-      // mishandle those, so checksums are sent only when an operation requires one.
-      requestChecksumCalculation: 'WHEN_REQUIRED',
-      responseChecksumValidation: 'WHEN_REQUIRED',
-    });
+    this.#client = createS3Client(config);
   }
 
   /** Checks with HeadBucket that the bucket exists and the credentials may use it. */
@@ -61,19 +66,43 @@ export class S3Driver implements StorageDriver {
 
   /**
    * Signs a PUT whose Content-Length is part of the signature, so the
-   * provider rejects a body of any other size.
+   * provider rejects a body of any other size. With `checksumHeader`, the
+   * base64 SHA-256 is signed as the `x-amz-checksum-sha256` header, so a
+   * provider that verifies checksums rejects altered bytes as well.
+   *
+   * The header is listed in `unhoistableHeaders` because the presigner would
+   * otherwise move every `x-amz-*` header into the query string, where some
+   * S3-compatible providers ignore it. With `requestChecksumCalculation:
+   * 'WHEN_REQUIRED'` the SDK adds no `x-amz-sdk-checksum-algorithm` (checked
+   * by the presigned URL tests).
    */
-  async presignUpload(request: { objectKey: string; sizeBytes: number; sha256: string; expiresIn: number }): Promise<string> {
+  async presignUpload(request: PresignUploadRequest): Promise<PresignedUpload> {
     assertSafeObjectKey(request.objectKey);
-    // TODO: sign x-amz-checksum-sha256 as a header when a client declares
-    // support, so that the provider itself rejects altered bytes. Until then the
-    // server's confirmation (stat, then a read-back hash) is the only content check,
-    // and a holder of the still-valid URL could overwrite the object after it.
-    const command = new PutObjectCommand({ Bucket: this.#bucket, Key: request.objectKey, ContentLength: request.sizeBytes });
-    return getSignedUrl(this.#client, command, {
-      expiresIn: request.expiresIn,
-      signableHeaders: new Set(['content-length']),
+    if (!request.checksumHeader) {
+      // NOTE: without the signed header, the server's confirmation (stat, then a
+      // read-back hash) is the only content check, and a holder of the
+      // still-valid URL could overwrite the object after it.
+      const command = new PutObjectCommand({ Bucket: this.#bucket, Key: request.objectKey, ContentLength: request.sizeBytes });
+      const url = await getSignedUrl(this.#client, command, {
+        expiresIn: request.expiresIn,
+        signableHeaders: new Set(['content-length']),
+      });
+      return { url, headers: {} };
+    }
+
+    const checksum = Buffer.from(request.sha256, 'hex').toString('base64');
+    const command = new PutObjectCommand({
+      Bucket: this.#bucket,
+      Key: request.objectKey,
+      ContentLength: request.sizeBytes,
+      ChecksumSHA256: checksum,
     });
+    const url = await getSignedUrl(this.#client, command, {
+      expiresIn: request.expiresIn,
+      signableHeaders: new Set(['content-length', CHECKSUM_SHA256_HEADER]),
+      unhoistableHeaders: new Set([CHECKSUM_SHA256_HEADER]),
+    });
+    return { url, headers: { [CHECKSUM_SHA256_HEADER]: checksum } };
   }
 
   async presignDownload(request: { objectKey: string; fileName: string; expiresIn: number }): Promise<string> {
@@ -149,6 +178,11 @@ export class S3Driver implements StorageDriver {
       }
     }
     return { failed };
+  }
+
+  /** Closes the client's connections; the driver is unusable afterwards. */
+  destroy(): void {
+    this.#client.destroy();
   }
 
   async #send<T>(operation: string, call: () => Promise<T>): Promise<T> {

@@ -1,0 +1,80 @@
+import type { Database } from '../db/database.ts';
+import type { DevicesTable } from '../db/schema.ts';
+import { insertAuditEvents, type AuditEvent } from './audit-repository.ts';
+
+export type DeviceRow = DevicesTable;
+
+/** The counts an agent reports after a sync pass. */
+export interface DeviceStatusUpdate {
+  pending: number;
+  uploaded: number;
+  failed: number;
+  lastSyncAt: string | null;
+  reportedAt: string;
+}
+
+export class DeviceRepository {
+  readonly #db: Database;
+
+  constructor(db: Database) {
+    this.#db = db;
+  }
+
+  /** Inserts the device and its `device.created` audit event in one transaction. */
+  async insert(device: DeviceRow, audit: AuditEvent): Promise<void> {
+    await this.#db.transaction().execute(async (transaction) => {
+      await transaction.insertInto('devices').values(device).execute();
+      await insertAuditEvents(transaction, [audit]);
+    });
+  }
+
+  async findById(id: string): Promise<DeviceRow | undefined> {
+    return this.#db.selectFrom('devices').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  async findByHash(tokenHash: string): Promise<DeviceRow | undefined> {
+    return this.#db.selectFrom('devices').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+  }
+
+  async list(storeId: string | undefined): Promise<DeviceRow[]> {
+    let query = this.#db.selectFrom('devices').selectAll();
+    if (storeId !== undefined) query = query.where('store_id', '=', storeId);
+    return query.orderBy('created_at', 'asc').orderBy('id', 'asc').execute();
+  }
+
+  /**
+   * Sets `revoked_at` and writes the `device.revoked` audit event in one transaction.
+   * An already revoked device keeps its first revocation time and its single event.
+   */
+  async revoke(id: string, revokedAt: string, audit: AuditEvent): Promise<void> {
+    await this.#db.transaction().execute(async (transaction) => {
+      const result = await transaction
+        .updateTable('devices')
+        .set({ revoked_at: revokedAt })
+        .where('id', '=', id)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      if (result.numUpdatedRows === 0n) return;
+
+      await insertAuditEvents(transaction, [audit]);
+    });
+  }
+
+  async touch(id: string, usedAt: string): Promise<void> {
+    await this.#db.updateTable('devices').set({ last_used_at: usedAt }).where('id', '=', id).execute();
+  }
+
+  async updateStatus(id: string, status: DeviceStatusUpdate): Promise<void> {
+    await this.#db
+      .updateTable('devices')
+      .set({
+        status_pending: status.pending,
+        status_uploaded: status.uploaded,
+        status_failed: status.failed,
+        status_last_sync_at: status.lastSyncAt,
+        status_reported_at: status.reportedAt,
+      })
+      .where('id', '=', id)
+      .execute();
+  }
+}
