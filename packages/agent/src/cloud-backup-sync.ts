@@ -14,7 +14,7 @@ const MIN_WAKE_MS = 1_000;
 
 /**
  * Gets every `.zip` backup in a folder into cloud storage through presigned URLs.
- * The public methods are the specification's `CloudBackupSync` surface.
+ * The public methods are the `CloudBackupSync` surface that existing desktop apps call.
  *
  * State is kept in `<backupsDir>/cloud-sync.json` (see `StateStore`) and file fingerprints in
  * `<backupsDir>/cloud-sync.hashes.json` (see `FingerprintCache`), so a restart hashes only new

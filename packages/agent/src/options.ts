@@ -6,7 +6,7 @@ import { agentMessages, type AgentMessageKey } from './agent-messages.ts';
 import { BACKOFF_DELAYS_MS } from './retry-policy.ts';
 import type { CloudSyncProgressEvent } from './sync-events.ts';
 
-/** Default time between automatic passes: 15 minutes, as the specification fixes. */
+/** Default time between automatic passes: 15 minutes, the documented sync interval. */
 export const DEFAULT_INTERVAL_MS = 15 * 60_000;
 /** Default wait between the two looks at a backup's size and mtime. */
 export const DEFAULT_SETTLE_MS = 2_000;

@@ -23,7 +23,7 @@ export interface LoadedState {
 }
 
 /**
- * Reads and writes `<backupsDir>/cloud-sync.json` in exactly the specification's `SyncState` format.
+ * Reads and writes `<backupsDir>/cloud-sync.json` in exactly the `SyncState` format that existing desktop clients read and write.
  * Writes are atomic (temporary file in the same folder, fsync, rename, fsync of the folder),
  * so a crash leaves either the old or the new complete file, and they run one at a time.
  */
@@ -79,7 +79,7 @@ export class StateStore {
 }
 
 /**
- * Builds the file's content with exactly the specification's fields, in its order,
+ * Builds the file's content with exactly the `SyncState` fields, in their documented order,
  * dropping anything else a caller may have attached.
  */
 export function toFileFormat(state: SyncState): SyncState {

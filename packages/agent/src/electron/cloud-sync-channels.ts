@@ -1,4 +1,4 @@
-/** IPC channel names between the Electron main process and the renderer, as the specification names them. */
+/** IPC channel names between the Electron main process and the renderer, as existing desktop apps use them. */
 export const CLOUD_SYNC_CHANNELS = {
   getState: 'cloud-sync:get-state',
   getStats: 'cloud-sync:get-stats',

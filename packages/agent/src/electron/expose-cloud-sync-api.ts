@@ -12,7 +12,7 @@ export interface ContextBridgeLike {
   exposeInMainWorld(apiKey: string, api: unknown): void;
 }
 
-/** `window.api.cloudSync` in the renderer, as the specification defines it. */
+/** `window.api.cloudSync` in the renderer, as existing renderers call it. */
 export interface CloudSyncRendererApi {
   getState(): Promise<SyncState>;
   getStats(): Promise<CloudSyncStats>;

@@ -69,7 +69,7 @@ export const MIN_CRON_SECRET_LENGTH = 32;
 /** Default of BACKUP_MIN_KEEP: newest AVAILABLE backups per store that retention never deletes. */
 export const DEFAULT_MIN_KEEP = 3;
 
-/** Daily at 03:00 UTC, the time of the specification's crontab example. */
+/** Daily at 03:00 UTC, the time of the documented crontab example. */
 export const DEFAULT_RETENTION_SCHEDULE = '0 3 * * *';
 
 const S3_VARIABLES = [
