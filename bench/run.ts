@@ -3,8 +3,8 @@
 import { describeRetentionResults, readRetentionRows, recordRetentionResults, runRetentionBenchmark } from './retention-1m.ts';
 import { describeResult, recordResult, runSync1GiBBenchmark } from './sync-1gib.ts';
 
-// recordResult rewrites docs/benchmarks.md with the 1 GiB section only, so
-// the retention rows are read first and written back after it.
+// Each benchmark replaces only its own section of docs/benchmarks.md and keeps
+// that section's earlier rows.
 const retentionRows = await readRetentionRows();
 
 const result = await runSync1GiBBenchmark();

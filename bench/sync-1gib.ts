@@ -198,16 +198,27 @@ export async function recordResult(result: Sync1GiBResult): Promise<void> {
     mebibytes(result.libraryMaxRssKiB),
   ];
 
-  const previousRows = existsSync(REPORT)
-    ? (await readFile(REPORT, 'utf8')).split('\n').filter((line) => /^\| \d{4}-\d{2}-\d{2} /.test(line))
-    : [];
-  await writeFile(REPORT, reportText([...previousRows, `| ${row.join(' | ')} |`]));
+  const current = existsSync(REPORT) ? await readFile(REPORT, 'utf8') : '# Benchmarks\n';
+  const { before, section, after } = splitSection(current);
+  const previousRows = section.split('\n').filter((line) => /^\| \d{4}-\d{2}-\d{2} /.test(line));
+  const updated = sectionText([...previousRows, `| ${row.join(' | ')} |`]);
+  await writeFile(REPORT, `${before.trimEnd()}\n\n${updated}${after === '' ? '' : `\n${after}`}`);
 }
 
-function reportText(rows: string[]): string {
-  return `# Benchmarks
+const SECTION_HEADING = '## Syncing a 1 GiB backup';
 
-## Syncing a 1 GiB backup
+/** Splits the report around this benchmark's section, so the other sections stay as they are. */
+function splitSection(report: string): { before: string; section: string; after: string } {
+  const start = report.indexOf(SECTION_HEADING);
+  if (start === -1) return { before: report, section: '', after: '' };
+
+  const next = report.indexOf('\n## ', start + SECTION_HEADING.length);
+  const end = next === -1 ? report.length : next + 1;
+  return { before: report.slice(0, start), section: report.slice(start, end), after: report.slice(end) };
+}
+
+function sectionText(rows: string[]): string {
+  return `${SECTION_HEADING}
 
 Command: \`npm run bench\` (runs \`node bench/run.ts\`; needs \`sha256sum\`, \`curl\`
 and GNU \`/usr/bin/time\`, and about 1 GiB of free disk in \`bench/.work/\`).
