@@ -50,6 +50,15 @@ describe('backup-sync command', () => {
     assert.ok(lines.some((line) => /^ {2}CRON_SECRET is too short/.test(line)), run.stderr);
     assert.ok(lines.some((line) => /^ {2}S3_ACCESS_KEY_ID is missing/.test(line)), run.stderr);
     assert.ok(!run.stderr.includes('tiny-s3cr3t'), 'the secret itself is never printed');
+    assert.ok(!run.stderr.includes('no es válido'), `English output carries no Spanish: ${run.stderr}`);
+  });
+
+  test('serve lists invalid variables in Spanish', async () => {
+    const run = await runBackupSync(['serve'], { DATA_DIR: join(workDir, 'data'), PORT: 'eighty', LC_ALL: 'es_AR.UTF-8' }, workDir);
+    assert.equal(run.code, 1);
+    const lines = run.stderr.trim().split('\n');
+    assert.ok(lines.some((line) => /^ {2}PORT="eighty" no es válido/.test(line)), run.stderr);
+    assert.ok(!run.stderr.includes('is invalid'), `Spanish output carries no English: ${run.stderr}`);
   });
 
   test('serve stops on SIGINT', async () => {

@@ -36,7 +36,7 @@ export function loadConfigOrReport(context: CliContext): Config | undefined {
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     printLine(context.stderr, message(context, 'config.invalid'));
-    for (const problem of error.problems) printLine(context.stderr, `  ${problem}`);
+    for (const problem of error.problemsIn(context.locale)) printLine(context.stderr, `  ${problem}`);
     return undefined;
   }
 }

@@ -53,14 +53,29 @@ export interface Config {
   logLevel: LogLevel;
 }
 
-/** Raised by `loadConfig` with one line per invalid variable. */
-export class ConfigError extends Error {
-  readonly problems: string[];
+/** One invalid variable, described in English and Spanish. */
+export interface ConfigProblem {
+  en: string;
+  es: string;
+}
 
-  constructor(problems: string[]) {
-    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+/** Raised by `loadConfig` with one entry per invalid variable. */
+export class ConfigError extends Error {
+  /** One line per invalid variable, English then Spanish, for logs. */
+  readonly problems: string[];
+  readonly localizedProblems: ConfigProblem[];
+
+  constructor(problems: ConfigProblem[]) {
+    const lines = problems.map((problem) => `${problem.en} / ${problem.es}`);
+    super(`Invalid configuration:\n${lines.map((line) => `  - ${line}`).join('\n')}`);
     this.name = 'ConfigError';
-    this.problems = problems;
+    this.problems = lines;
+    this.localizedProblems = problems;
+  }
+
+  /** Returns one line per invalid variable in the user's language. */
+  problemsIn(locale: 'es' | 'en'): string[] {
+    return this.localizedProblems.map((problem) => problem[locale]);
   }
 }
 
@@ -92,7 +107,7 @@ type Env = Record<string, string | undefined>;
  * (`S3_ENDPOINT=`).
  */
 export function loadConfig(env: Env): Config {
-  const problems: string[] = [];
+  const problems: ConfigProblem[] = [];
   const read = (name: string): string | undefined => {
     const value = env[name]?.trim();
     return value === undefined || value === '' ? undefined : value;
@@ -139,31 +154,31 @@ function parseInteger(
   raw: string | undefined,
   name: string,
   limits: { min: number; max: number; fallback: number },
-  problems: string[],
+  problems: ConfigProblem[],
 ): number {
   if (raw === undefined) return limits.fallback;
 
   const value = Number(raw);
   if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < limits.min || value > limits.max) {
-    problems.push(
-      `${name}="${raw}" is invalid: use a whole number from ${limits.min} to ${limits.max} / ` +
-        `${name}="${raw}" no es válido: use un número entero de ${limits.min} a ${limits.max}.`,
-    );
+    problems.push({
+      en: `${name}="${raw}" is invalid: use a whole number from ${limits.min} to ${limits.max}.`,
+      es: `${name}="${raw}" no es válido: use un número entero de ${limits.min} a ${limits.max}.`,
+    });
     return limits.fallback;
   }
   return value;
 }
 
-function checkMinKeep(minKeep: number, maxCount: number, problems: string[]): void {
+function checkMinKeep(minKeep: number, maxCount: number, problems: ConfigProblem[]): void {
   if (minKeep <= maxCount) return;
 
-  problems.push(
-    `BACKUP_MIN_KEEP=${minKeep} is greater than BACKUP_MAX_COUNT=${maxCount}: a store cannot keep more than its maximum, so lower BACKUP_MIN_KEEP or raise BACKUP_MAX_COUNT / ` +
-      `BACKUP_MIN_KEEP=${minKeep} es mayor que BACKUP_MAX_COUNT=${maxCount}: una tienda no puede conservar más que su máximo, así que baje BACKUP_MIN_KEEP o suba BACKUP_MAX_COUNT.`,
-  );
+  problems.push({
+      en: `BACKUP_MIN_KEEP=${minKeep} is greater than BACKUP_MAX_COUNT=${maxCount}: a store cannot keep more than its maximum, so lower BACKUP_MIN_KEEP or raise BACKUP_MAX_COUNT.`,
+      es: `BACKUP_MIN_KEEP=${minKeep} es mayor que BACKUP_MAX_COUNT=${maxCount}: una tienda no puede conservar más que su máximo, así que baje BACKUP_MIN_KEEP o suba BACKUP_MAX_COUNT.`,
+    });
 }
 
-function parseSchedule(raw: string | undefined, problems: string[]): CronExpression | null {
+function parseSchedule(raw: string | undefined, problems: ConfigProblem[]): CronExpression | null {
   const text = raw ?? DEFAULT_RETENTION_SCHEDULE;
   if (text.toLowerCase() === 'off') return null;
 
@@ -171,28 +186,28 @@ function parseSchedule(raw: string | undefined, problems: string[]): CronExpress
     return parseCronExpression(text);
   } catch (error) {
     if (!(error instanceof CronExpressionError)) throw error;
-    problems.push(
-      `RETENTION_SCHEDULE="${text}" is invalid (${error.message}): use five cron fields in UTC such as "0 3 * * *", or "off" to disable the built-in schedule / ` +
-        `RETENTION_SCHEDULE="${text}" no es válida (${error.message}): use cinco campos cron en UTC, por ejemplo "0 3 * * *", u "off" para desactivar la programación interna.`,
-    );
+    problems.push({
+      en: `RETENTION_SCHEDULE="${text}" is invalid (${error.message}): use five cron fields in UTC such as "0 3 * * *", or "off" to disable the built-in schedule.`,
+      es: `RETENTION_SCHEDULE="${text}" no es válida (${error.message}): use cinco campos cron en UTC, por ejemplo "0 3 * * *", u "off" para desactivar la programación interna.`,
+    });
     return null;
   }
 }
 
-function parsePublicUrl(raw: string | undefined, problems: string[]): string | undefined {
+function parsePublicUrl(raw: string | undefined, problems: ConfigProblem[]): string | undefined {
   if (raw === undefined) return undefined;
 
   if (!URL.canParse(raw) || !/^https?:$/.test(new URL(raw).protocol)) {
-    problems.push(
-      `PUBLIC_URL="${raw}" is invalid: use an http:// or https:// URL such as https://backups.example.com / ` +
-        `PUBLIC_URL="${raw}" no es válida: use una URL http:// o https://, por ejemplo https://backups.example.com.`,
-    );
+    problems.push({
+      en: `PUBLIC_URL="${raw}" is invalid: use an http:// or https:// URL such as https://backups.example.com.`,
+      es: `PUBLIC_URL="${raw}" no es válida: use una URL http:// o https://, por ejemplo https://backups.example.com.`,
+    });
     return undefined;
   }
   return raw.replace(/\/+$/, '');
 }
 
-function parseDatabase(raw: string | undefined, dataDir: string, problems: string[]): DatabaseConfig {
+function parseDatabase(raw: string | undefined, dataDir: string, problems: ConfigProblem[]): DatabaseConfig {
   const sqlite: DatabaseConfig = { kind: 'sqlite', file: path.join(dataDir, 'cloud-backup-sync.db') };
   if (raw === undefined) return sqlite;
 
@@ -200,24 +215,24 @@ function parseDatabase(raw: string | undefined, dataDir: string, problems: strin
 
   // The value may contain a password, so only its scheme is repeated.
   const scheme = raw.split(':')[0] ?? '';
-  problems.push(
-    `DATABASE_URL (scheme "${scheme}") is invalid: use postgres://user:password@host:5432/database, or leave it unset for SQLite in DATA_DIR / ` +
-      `DATABASE_URL (esquema "${scheme}") no es válida: use postgres://usuario:clave@host:5432/base, o déjela vacía para usar SQLite en DATA_DIR.`,
-  );
+  problems.push({
+      en: `DATABASE_URL (scheme "${scheme}") is invalid: use postgres://user:password@host:5432/database, or leave it unset for SQLite in DATA_DIR.`,
+      es: `DATABASE_URL (esquema "${scheme}") no es válida: use postgres://usuario:clave@host:5432/base, o déjela vacía para usar SQLite en DATA_DIR.`,
+    });
   return sqlite;
 }
 
-function parseStorage(read: (name: string) => string | undefined, dataDir: string, problems: string[]): StorageConfig {
+function parseStorage(read: (name: string) => string | undefined, dataDir: string, problems: ConfigProblem[]): StorageConfig {
   const anyS3 = S3_VARIABLES.some((name) => read(name) !== undefined);
   if (!anyS3) return { kind: 'filesystem', objectsDir: path.join(dataDir, 'objects') };
 
   const required = (name: string): string => {
     const value = read(name);
     if (value === undefined) {
-      problems.push(
-        `${name} is missing: S3 storage is enabled because another S3_ variable is set, so set ${name} too, or unset every S3_ variable to use the filesystem / ` +
-          `Falta ${name}: el almacenamiento S3 está activo porque hay otra variable S3_, así que defina ${name}, o quite todas las S3_ para usar el disco local.`,
-      );
+      problems.push({
+      en: `${name} is missing: S3 storage is enabled because another S3_ variable is set, so set ${name} too, or unset every S3_ variable to use the filesystem.`,
+      es: `Falta ${name}: el almacenamiento S3 está activo porque hay otra variable S3_, así que defina ${name}, o quite todas las S3_ para usar el disco local.`,
+    });
     }
     return value ?? '';
   };
@@ -228,48 +243,52 @@ function parseStorage(read: (name: string) => string | undefined, dataDir: strin
   const region = required('S3_REGION');
   const endpoint = read('S3_ENDPOINT');
   if (endpoint !== undefined && (!URL.canParse(endpoint) || !/^https?:$/.test(new URL(endpoint).protocol))) {
-    problems.push(
-      `S3_ENDPOINT="${endpoint}" is invalid: use an http:// or https:// URL, or leave it empty for AWS / ` +
-        `S3_ENDPOINT="${endpoint}" no es válida: use una URL http:// o https://, o déjela vacía para AWS.`,
-    );
+    problems.push({
+      en: `S3_ENDPOINT="${endpoint}" is invalid: use an http:// or https:// URL, or leave it empty for AWS.`,
+      es: `S3_ENDPOINT="${endpoint}" no es válida: use una URL http:// o https://, o déjela vacía para AWS.`,
+    });
   }
   const forcePathStyle = parseBoolean(read('S3_FORCE_PATH_STYLE'), 'S3_FORCE_PATH_STYLE', problems);
 
   return { kind: 's3', accessKeyId, secretAccessKey, bucket, region, endpoint, forcePathStyle };
 }
 
-function parseBoolean(raw: string | undefined, name: string, problems: string[]): boolean {
+function parseBoolean(raw: string | undefined, name: string, problems: ConfigProblem[]): boolean {
   if (raw === undefined) return false;
 
   const lower = raw.toLowerCase();
   if (lower === 'true' || lower === '1') return true;
   if (lower === 'false' || lower === '0') return false;
-  problems.push(`${name}="${raw}" is invalid: use true or false / ${name}="${raw}" no es válido: use true o false.`);
+  problems.push({
+      en: `${name}="${raw}" is invalid: use true or false.`,
+      es: `${name}="${raw}" no es válido: use true o false.`,
+    });
   return false;
 }
 
-function parseCronSecret(raw: string | undefined, problems: string[]): string | undefined {
+function parseCronSecret(raw: string | undefined, problems: ConfigProblem[]): string | undefined {
   if (raw === undefined || raw === '') return undefined;
 
   // The secret itself is never repeated in the message, only its length.
   if (raw.length < MIN_CRON_SECRET_LENGTH) {
-    problems.push(
-      `CRON_SECRET is too short (${raw.length} characters): use at least ${MIN_CRON_SECRET_LENGTH} random characters, e.g. the output of "openssl rand -hex 32", or unset it to disable retention over HTTP / ` +
-        `CRON_SECRET es demasiado corto (${raw.length} caracteres): use al menos ${MIN_CRON_SECRET_LENGTH} caracteres aleatorios, por ejemplo la salida de "openssl rand -hex 32", o quítelo para desactivar la retención por HTTP.`,
-    );
+    problems.push({
+      en: `CRON_SECRET is too short (${raw.length} characters): use at least ${MIN_CRON_SECRET_LENGTH} random characters, e.g. the output of "openssl rand -hex 32", or unset it to disable retention over HTTP.`,
+      es: `CRON_SECRET es demasiado corto (${raw.length} caracteres): use al menos ${MIN_CRON_SECRET_LENGTH} caracteres aleatorios, por ejemplo la salida de "openssl rand -hex 32", o quítelo para desactivar la retención por HTTP.`,
+    });
     return undefined;
   }
   return raw;
 }
 
-function parseLogLevel(raw: string | undefined, problems: string[]): LogLevel {
+function parseLogLevel(raw: string | undefined, problems: ConfigProblem[]): LogLevel {
   if (raw === undefined) return 'info';
 
   const level = LOG_LEVELS.find((candidate) => candidate === raw.toLowerCase());
   if (level === undefined) {
-    problems.push(
-      `LOG_LEVEL="${raw}" is invalid: use one of ${LOG_LEVELS.join(', ')} / LOG_LEVEL="${raw}" no es válido: use uno de ${LOG_LEVELS.join(', ')}.`,
-    );
+    problems.push({
+      en: `LOG_LEVEL="${raw}" is invalid: use one of ${LOG_LEVELS.join(', ')}.`,
+      es: `LOG_LEVEL="${raw}" no es válido: use uno de ${LOG_LEVELS.join(', ')}.`,
+    });
     return 'info';
   }
   return level;
