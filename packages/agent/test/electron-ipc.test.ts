@@ -57,7 +57,7 @@ describe('Electron IPC bridge', () => {
     return { exposeInMainWorld: (key, api) => exposed.set(key, api) };
   }
 
-  it('registers the specification channels', () => {
+  it('registers the cloud-sync channels', () => {
     registerCloudSyncIpc(ipc, sync);
     assert.deepEqual([...ipc.handlers.keys()].sort(), [
       'cloud-sync:cleanup-done',

@@ -45,7 +45,7 @@ describe('StateStore', () => {
     assert.deepEqual(store.loadSync(), { state: emptySyncState(), recovered: false });
   });
 
-  it('writes exactly the specification fields', async () => {
+  it('writes exactly the SyncState fields', async () => {
     const store = new StateStore({ backupsDir: dir, logger: silentLogger(), now });
     const state = sampleState(2);
     const withExtra = { ...state, extra: 'dropped', pendingBackups: state.pendingBackups.map((entry) => ({ ...entry, nextAttemptAt: 5 })) };

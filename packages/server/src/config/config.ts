@@ -103,7 +103,7 @@ type Env = Record<string, string | undefined>;
 /**
  * Parses and validates the environment into a `Config`. Every problem is
  * collected before raising, so one start-up attempt lists all of them.
- * Empty values count as unset, as in the specification's `.env` example
+ * Empty values count as unset, as in the documented `.env` example
  * (`S3_ENDPOINT=`).
  */
 export function loadConfig(env: Env): Config {

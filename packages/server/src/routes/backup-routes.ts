@@ -18,7 +18,7 @@ import type { BackupService } from '../services/backup-service.ts';
 const backupIdParamsSchema = z.object({ id: idSchema });
 
 /**
- * Registers the specification's `/api/cloud-backups` endpoints. All are
+ * Registers the `/api/cloud-backups` endpoints that desktop clients already call. All are
  * SUPERADMIN only except request-upload and confirm-upload, which a DEVICE
  * may also call for its own store (the service checks the store).
  */

@@ -23,7 +23,7 @@ export type RequestUploadOutcome =
       objectKey: string;
       backupId: string;
       expiresIn: number;
-      /** Set only when the request carried `checksumHeader`, so older clients get the specification's response. */
+      /** Set only when the request carried `checksumHeader`, so older clients get the original response shape. */
       uploadHeaders: Record<string, string> | undefined;
     };
 
