@@ -248,3 +248,75 @@ export function errorCodeForField(field: string): ErrorCode {
       return 'INVALID_BODY';
   }
 }
+
+// ---- Audit log ------------------------------------------------------------
+
+/** Rows per `GET /api/audit` page when the request has no `limit`. */
+export const AUDIT_PAGE_DEFAULT_LIMIT = 100;
+
+/** Largest `limit` that `GET /api/audit` accepts. */
+export const AUDIT_PAGE_MAX_LIMIT = 500;
+
+/** Actions the server records today; the `action` filter accepts only these. */
+export const auditActionSchema = z.enum([
+  'auth.sign_in',
+  'backup.deleted',
+  'backup.download_requested',
+  'backup.upload-expired',
+  'device.created',
+  'device.revoked',
+  'token.created',
+]);
+export type AuditAction = z.infer<typeof auditActionSchema>;
+
+/** Kinds of record an audit event is about; `token` is a SUPERADMIN token (a device token's target is its `device`). */
+export const auditTargetTypeSchema = z.enum(['backup', 'device', 'token', 'user']);
+export type AuditTargetType = z.infer<typeof auditTargetTypeSchema>;
+
+/**
+ * Query of `GET /api/audit`. Values arrive as strings, so `limit` is parsed
+ * from canonical decimal digits only (no sign, exponent or leading zero).
+ * `before` is a `nextCursor` from an earlier page and is opaque to clients.
+ */
+export const listAuditQuerySchema = z.object({
+  limit: z
+    .string()
+    .regex(/^(0|[1-9][0-9]*)$/, `must be a whole number from 1 to ${AUDIT_PAGE_MAX_LIMIT}`)
+    .transform(Number)
+    .pipe(z.number().min(1, 'must be at least 1').max(AUDIT_PAGE_MAX_LIMIT, `must be at most ${AUDIT_PAGE_MAX_LIMIT}`))
+    .optional(),
+  before: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,256}$/, 'must be the nextCursor value of an earlier response')
+    .optional(),
+  action: auditActionSchema.optional(),
+  targetType: auditTargetTypeSchema.optional(),
+  targetId: idSchema.optional(),
+});
+export type ListAuditQuery = z.infer<typeof listAuditQuerySchema>;
+
+/**
+ * One audit record. `actor` is `user:<id>`, `device:<id>`, `cli` or
+ * `retention:<rule>`. `details` contains action-specific facts and never a
+ * token or token hash. `sourceAddress` is the client's IP, or null for events
+ * without a request (retention, the admin command).
+ */
+export const auditEventSchema = z.object({
+  id: z.string(),
+  at: z.string(),
+  /** A string rather than `auditActionSchema`, so that clients keep working when new actions appear. */
+  action: z.string(),
+  actor: z.string(),
+  targetType: z.string(),
+  targetId: z.string(),
+  details: z.record(z.string(), z.unknown()).nullable(),
+  sourceAddress: z.string().nullable(),
+});
+export type AuditEventRecord = z.infer<typeof auditEventSchema>;
+
+/** A page of audit events, newest first; `nextCursor` is null on the last page. */
+export const listAuditResponseSchema = z.object({
+  events: z.array(auditEventSchema),
+  nextCursor: z.string().nullable(),
+});
+export type ListAuditResponse = z.infer<typeof listAuditResponseSchema>;

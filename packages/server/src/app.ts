@@ -6,16 +6,19 @@ import { registerErrorHandlers, sendFrameworkError } from './http/error-handler.
 import { FailureLimiter } from './http/failure-limiter.ts';
 import { addSecurityHeaders } from './http/security-headers.ts';
 import { pathOnly } from './http/logger.ts';
+import { AuditRepository } from './repositories/audit-repository.ts';
 import { BackupRepository } from './repositories/backup-repository.ts';
 import { DeviceRepository } from './repositories/device-repository.ts';
 import { StoreRepository } from './repositories/store-repository.ts';
 import { TokenRepository } from './repositories/token-repository.ts';
+import { registerAuditRoutes } from './routes/audit-routes.ts';
 import { registerBackupRoutes } from './routes/backup-routes.ts';
 import { registerDeviceRoutes } from './routes/device-routes.ts';
 import { registerHealthRoutes } from './routes/health-routes.ts';
 import { registerRetentionRoutes } from './routes/retention-routes.ts';
 import { registerStorageRoutes } from './routes/storage-routes.ts';
 import { registerStoreRoutes } from './routes/store-routes.ts';
+import { AuditService } from './services/audit-service.ts';
 import { AuthService } from './services/auth-service.ts';
 import { BackupService } from './services/backup-service.ts';
 import { DeviceService } from './services/device-service.ts';
@@ -64,13 +67,15 @@ export async function buildApp(dependencies: AppDependencies): Promise<FastifyIn
   const backups = new BackupRepository(database.db);
   const stores = new StoreRepository(database.db);
   const devices = new DeviceRepository(database.db);
+  const audit = new AuditRepository(database.db);
   const failures = new FailureLimiter({ limit: config.authFailures.limit, windowMs: config.authFailures.windowSeconds * 1000 });
   const auth = new AuthService(new TokenRepository(database.db), devices, failures);
 
   registerHealthRoutes(app, { version: SERVER_VERSION, database: database.kind, storage: storage.kind });
   registerStoreRoutes(app, { auth, stores: new StoreService(stores) });
-  registerBackupRoutes(app, { auth, backups: new BackupService({ backups, stores, storage, logger, presignedUrlTtlSeconds }) });
+  registerBackupRoutes(app, { auth, backups: new BackupService({ backups, stores, audit, storage, logger, presignedUrlTtlSeconds }) });
   registerDeviceRoutes(app, { auth, devices: new DeviceService({ devices, stores, logger }) });
+  registerAuditRoutes(app, { auth, audit: new AuditService(audit) });
   registerRetentionRoutes(app, {
     cronSecret: config.cronSecret,
     failures,

@@ -87,7 +87,7 @@ const migrations: Record<string, Migration> = {
         .addColumn('at', 'text', (column) => column.notNull())
         // Dotted verb such as 'backup.deleted'.
         .addColumn('action', 'text', (column) => column.notNull())
-        // Who acted: 'retention:age', 'retention:count', 'retention:stale-upload' or 'user:<id>'.
+        // Who acted: 'retention:age', 'retention:count', 'retention:stale-upload', 'user:<id>', 'device:<id>' or 'cli'.
         .addColumn('actor', 'text', (column) => column.notNull())
         .addColumn('target_type', 'text', (column) => column.notNull())
         .addColumn('target_id', 'text', (column) => column.notNull())

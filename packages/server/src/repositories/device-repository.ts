@@ -64,6 +64,26 @@ export class DeviceRepository {
     await this.#db.updateTable('devices').set({ last_used_at: usedAt }).where('id', '=', id).execute();
   }
 
+  /**
+   * Sets `last_used_at` and writes the `auth.sign_in` event in one
+   * transaction, only while `last_used_at` is still null or before
+   * `idleCutoff`, so concurrent first uses record one event (as in
+   * `TokenRepository.touchAsSignIn`).
+   */
+  async touchAsSignIn(id: string, usedAt: string, idleCutoff: string, signIn: AuditEvent): Promise<void> {
+    await this.#db.transaction().execute(async (transaction) => {
+      const result = await transaction
+        .updateTable('devices')
+        .set({ last_used_at: usedAt })
+        .where('id', '=', id)
+        .where((eb) => eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', idleCutoff)]))
+        .executeTakeFirst();
+      if (result.numUpdatedRows === 0n) return;
+
+      await insertAuditEvents(transaction, [signIn]);
+    });
+  }
+
   async updateStatus(id: string, status: DeviceStatusUpdate): Promise<void> {
     await this.#db
       .updateTable('devices')

@@ -51,7 +51,7 @@ export function registerBackupRoutes(app: FastifyInstance, services: { auth: Aut
 
   app.post('/api/cloud-backups/request-download', { onRequest: superadminOnly }, async (request) => {
     const body = parseRequest(requestDownloadBodySchema, request.body, 'body');
-    return services.backups.requestDownload(body.backupId);
+    return services.backups.requestDownload(principalOf(request), body.backupId, request.ip);
   });
 
   app.delete('/api/cloud-backups/:id', { onRequest: superadminOnly }, async (request) => {

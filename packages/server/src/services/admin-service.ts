@@ -18,14 +18,20 @@ export class InvalidEmailError extends Error {
 
 /**
  * Creates the SUPERADMIN user for `email` if it does not exist yet, and
- * issues a new token for it. Earlier tokens of that user stay valid.
+ * issues a new token for it, audited as `token.created` by actor `cli`.
+ * Earlier tokens of that user stay valid.
  */
 export async function issueSuperadminToken(db: Database, email: string): Promise<{ userId: string; token: string }> {
   const normalized = email.trim().toLowerCase();
   if (!emailSchema.safeParse(normalized).success) throw new InvalidEmailError(email);
 
   const users = new UserRepository(db);
-  const user = await users.insertOrGet({ id: randomUUID(), email: normalized, role: 'SUPERADMIN', created_at: nowTimestamp() });
-  const token = await new AuthService(new TokenRepository(db)).issueToken(user.id);
+  const newUserId = randomUUID();
+  const user = await users.insertOrGet({ id: newUserId, email: normalized, role: 'SUPERADMIN', created_at: nowTimestamp() });
+  const token = await new AuthService(new TokenRepository(db)).issueToken(user.id, {
+    actor: 'cli',
+    sourceAddress: null,
+    details: { email: user.email, userCreated: user.id === newUserId },
+  });
   return { userId: user.id, token };
 }

@@ -1,8 +1,9 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { nowTimestamp } from '../db/timestamps.ts';
+import { nowTimestamp, toTimestamp } from '../db/timestamps.ts';
 import type { UserRole } from '../db/schema.ts';
 import { AppError } from '../http/app-error.ts';
 import type { FailureLimiter } from '../http/failure-limiter.ts';
+import type { AuditEvent } from '../repositories/audit-repository.ts';
 import type { DeviceRepository } from '../repositories/device-repository.ts';
 import type { TokenRepository } from '../repositories/token-repository.ts';
 
@@ -22,6 +23,18 @@ export interface Principal {
 }
 
 const TOKEN_BYTES = 32;
+
+/**
+ * Idle time after which the next successful use of a token is audited as
+ * `auth.sign_in`, in milliseconds (one hour).
+ *
+ * NOTE: sign-ins follow the `last_used_at` rule, not fixed hour-long windows.
+ * A use is a sign-in when the token's `last_used_at` was null or more than an
+ * hour earlier. The rule costs no extra query on other requests, because the
+ * token lookup already returns `last_used_at`. A token used at least once an
+ * hour without a break therefore has one sign-in for the whole stretch.
+ */
+export const SIGN_IN_IDLE_MS = 60 * 60 * 1000;
 
 /** Tokens are stored only as their SHA-256, so a database leak reveals no usable token. */
 export function hashToken(token: string): string {
@@ -50,10 +63,12 @@ export class AuthService {
    * address and the presented token, and once either is over the limit the
    * failure becomes TOO_MANY_ATTEMPTS. A valid token is never limited, so one
    * misconfigured desktop cannot lock out others behind the same address.
+   * A valid token's first use after `SIGN_IN_IDLE_MS` unused is audited as
+   * `auth.sign_in` with `sourceAddress`.
    */
   async authenticate(authorization: string | undefined, sourceAddress = 'unknown'): Promise<Principal> {
     try {
-      return await this.#resolve(authorization);
+      return await this.#resolve(authorization, sourceAddress);
     } catch (error) {
       if (!(error instanceof AppError) || this.#failures === undefined) throw error;
 
@@ -66,39 +81,86 @@ export class AuthService {
     }
   }
 
-  async #resolve(authorization: string | undefined): Promise<Principal> {
+  async #resolve(authorization: string | undefined, sourceAddress: string): Promise<Principal> {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
     if (authorization === undefined || authorization.trim() === '') throw new AppError('UNAUTHENTICATED');
     if (match === null || match[1] === undefined) throw new AppError('INVALID_TOKEN');
+
+    const now = new Date();
+    const usedAt = toTimestamp(now);
+    const idleCutoff = toTimestamp(new Date(now.getTime() - SIGN_IN_IDLE_MS));
 
     // Lookup by hash: the database compares digests, never the token itself.
     const tokenHash = hashToken(match[1]);
     const owner = await this.#tokens.findOwnerByHash(tokenHash);
     if (owner !== undefined) {
       if (owner.revokedAt !== null) throw new AppError('INVALID_TOKEN');
-      await this.#tokens.touch(owner.tokenId, nowTimestamp());
-      return { userId: owner.userId, tokenId: owner.tokenId, role: owner.role };
+      const principal: Principal = { userId: owner.userId, tokenId: owner.tokenId, role: owner.role };
+      if (isSignIn(owner.lastUsedAt, idleCutoff)) {
+        await this.#tokens.touchAsSignIn(owner.tokenId, usedAt, idleCutoff, signInEvent(principal, 'token', usedAt, sourceAddress));
+      } else {
+        await this.#tokens.touch(owner.tokenId, usedAt);
+      }
+      return principal;
     }
 
     const device = await this.#devices?.findByHash(tokenHash);
-    if (device === undefined || device.revoked_at !== null) throw new AppError('INVALID_TOKEN');
-    await this.#devices?.touch(device.id, nowTimestamp());
-    return { userId: device.created_by_id, tokenId: device.id, role: 'DEVICE', storeId: device.store_id };
+    if (this.#devices === undefined || device === undefined || device.revoked_at !== null) throw new AppError('INVALID_TOKEN');
+    const principal: Principal = { userId: device.created_by_id, tokenId: device.id, role: 'DEVICE', storeId: device.store_id };
+    if (isSignIn(device.last_used_at, idleCutoff)) {
+      await this.#devices.touchAsSignIn(device.id, usedAt, idleCutoff, signInEvent(principal, 'device', usedAt, sourceAddress));
+    } else {
+      await this.#devices.touch(device.id, usedAt);
+    }
+    return principal;
   }
 
-  /** Creates a token for `userId` and returns it; this is the only time the plain token exists. */
-  async issueToken(userId: string): Promise<string> {
+  /**
+   * Creates a token for `userId` and returns it; this is the only time the
+   * plain token exists. The `token.created` audit event commits with the
+   * token and carries the token's row id, never the token or its hash.
+   */
+  async issueToken(userId: string, issuer: TokenIssuer): Promise<string> {
     const token = generateToken();
-    await this.#tokens.insert({
-      id: randomUUID(),
-      user_id: userId,
-      token_hash: hashToken(token),
-      created_at: nowTimestamp(),
-      last_used_at: null,
-      revoked_at: null,
-    });
+    const tokenId = randomUUID();
+    const createdAt = nowTimestamp();
+    await this.#tokens.insert(
+      { id: tokenId, user_id: userId, token_hash: hashToken(token), created_at: createdAt, last_used_at: null, revoked_at: null },
+      {
+        at: createdAt,
+        action: 'token.created',
+        actor: issuer.actor,
+        targetType: 'user',
+        targetId: userId,
+        details: { ...issuer.details, tokenId },
+        sourceAddress: issuer.sourceAddress,
+      },
+    );
     return token;
   }
+}
+
+/** The party that requests a new token, as its audit event records it. */
+export interface TokenIssuer {
+  /** Audit actor, e.g. `cli` for the admin command. */
+  actor: string;
+  /** Client IP; null when the token is not issued over HTTP. */
+  sourceAddress: string | null;
+  details?: Record<string, unknown>;
+}
+
+function isSignIn(lastUsedAt: string | null, idleCutoff: string): boolean {
+  return lastUsedAt === null || lastUsedAt < idleCutoff;
+}
+
+/** Builds the `auth.sign_in` event of a token's use; the target is the token's row, never the token. */
+function signInEvent(principal: Principal, targetType: 'token' | 'device', at: string, sourceAddress: string): AuditEvent {
+  return { at, action: 'auth.sign_in', actor: actorOf(principal), targetType, targetId: principal.tokenId, sourceAddress };
+}
+
+/** Returns the audit actor of a principal: `device:<id>` for a device token, otherwise `user:<id>`. */
+export function actorOf(principal: Principal): string {
+  return principal.role === 'DEVICE' ? `device:${principal.tokenId}` : `user:${principal.userId}`;
 }
 
 /** Returns a new random bearer token (256 bits, base64url). */

@@ -9,11 +9,12 @@ import {
 import type { Logger } from 'pino';
 import { nowTimestamp } from '../db/timestamps.ts';
 import { AppError } from '../http/app-error.ts';
+import type { AuditRepository } from '../repositories/audit-repository.ts';
 import type { BackupRepository, BackupRow } from '../repositories/backup-repository.ts';
 import type { StoreRepository } from '../repositories/store-repository.ts';
 import { backupObjectKey } from '../storage/object-key.ts';
 import type { StorageDriver } from '../storage/storage-driver.ts';
-import { requireStoreAccess, type Principal } from './auth-service.ts';
+import { actorOf, requireStoreAccess, type Principal } from './auth-service.ts';
 
 export type RequestUploadOutcome =
   | { exists: true; backupId: string }
@@ -36,6 +37,7 @@ export interface ConfirmedBackup {
 export interface BackupServiceDependencies {
   backups: BackupRepository;
   stores: StoreRepository;
+  audit: AuditRepository;
   storage: StorageDriver;
   logger: Logger;
   /** Returns the lifetime of the next presigned URL, in seconds; tests shorten it. */
@@ -46,6 +48,7 @@ export interface BackupServiceDependencies {
 export class BackupService {
   readonly #backups: BackupRepository;
   readonly #stores: StoreRepository;
+  readonly #audit: AuditRepository;
   readonly #storage: StorageDriver;
   readonly #logger: Logger;
   readonly #urlTtlSeconds: () => number;
@@ -53,6 +56,7 @@ export class BackupService {
   constructor(dependencies: BackupServiceDependencies) {
     this.#backups = dependencies.backups;
     this.#stores = dependencies.stores;
+    this.#audit = dependencies.audit;
     this.#storage = dependencies.storage;
     this.#logger = dependencies.logger;
     this.#urlTtlSeconds = dependencies.presignedUrlTtlSeconds ?? (() => PRESIGNED_URL_TTL_SECONDS);
@@ -158,8 +162,14 @@ export class BackupService {
     return confirmedBackup(current);
   }
 
-  async requestDownload(backupId: string): Promise<RequestDownloadResponse> {
+  /**
+   * Returns a presigned GET URL for an AVAILABLE backup, audited as
+   * `backup.download_requested`. The event is written before the URL is
+   * returned, so no URL leaves the server unrecorded.
+   */
+  async requestDownload(principal: Principal, backupId: string, sourceAddress: string | null): Promise<RequestDownloadResponse> {
     const backup = await this.#findBackup(backupId);
+    requireStoreAccess(principal, backup.storeId);
     if (backup.status !== 'AVAILABLE') throw new AppError('BACKUP_NOT_AVAILABLE', { backupId, status: backup.status });
 
     const expiresIn = this.#urlTtlSeconds();
@@ -168,6 +178,17 @@ export class BackupService {
       fileName: backup.fileName,
       expiresIn,
     });
+    await this.#audit.insert([
+      {
+        at: nowTimestamp(),
+        action: 'backup.download_requested',
+        actor: actorOf(principal),
+        targetType: 'backup',
+        targetId: backup.id,
+        details: { storeId: backup.storeId, objectKey: backup.objectKey, fileName: backup.fileName, expiresIn },
+        sourceAddress,
+      },
+    ]);
     return { downloadUrl, fileName: backup.fileName, expiresIn };
   }
 

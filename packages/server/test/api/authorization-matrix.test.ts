@@ -109,6 +109,7 @@ const ENDPOINTS: Endpoint[] = [
     path: (fixtures) => `/api/devices/${fixtures.revocableDeviceId}`,
     expected: protectedRow(FORBIDDEN, FORBIDDEN, { status: 200 }),
   },
+  { name: 'GET /api/audit', method: 'GET', path: () => '/api/audit', expected: protectedRow(FORBIDDEN, FORBIDDEN, { status: 200 }) },
   {
     name: 'POST /api/devices/status',
     method: 'POST',

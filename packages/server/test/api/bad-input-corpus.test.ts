@@ -186,6 +186,30 @@ function buildCorpus(): BadInput[] {
     corpus.push({ name: `list devices query ${query.slice(0, 24)}`, method: 'GET', path: `/api/devices?${query}` });
   }
 
+  // The audit log's paging parameters: out-of-range or non-decimal limits and cursors this server never issued.
+  const badAuditQueries = [
+    'limit=0',
+    'limit=501',
+    'limit=-5',
+    'limit=2.5',
+    'limit=1e2',
+    'limit=0x10',
+    'limit=',
+    'limit=5&limit=6',
+    `limit=${'9'.repeat(10_000)}`,
+    'before=',
+    'before=%00',
+    'before=..%2F..%2Fetc',
+    'before=YWJj',
+    `before=${Buffer.from("2026-01-01T00:00:00.000Z x' OR '1'='1").toString('base64url')}`,
+    `before=${'b'.repeat(300)}`,
+    'before=a&before=b',
+  ];
+  for (const query of badAuditQueries) {
+    corpus.push({ name: `audit query ${query.slice(0, 24)}`, method: 'GET', path: `/api/audit?${query}` });
+  }
+  corpus.push({ name: 'device reads audit', method: 'GET', path: '/api/audit', token: 'device' });
+
   // Malformed bodies, wrong content types and oversized bodies on every JSON endpoint.
   const jsonEndpoints: Array<[string, BadInput['token']]> = [
     ['/api/stores', 'superadmin'],

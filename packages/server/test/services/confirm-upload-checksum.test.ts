@@ -7,6 +7,7 @@ import { Readable } from 'node:stream';
 import { after, before, describe, test } from 'node:test';
 import { migrateToLatest, openDatabase, type DatabaseHandle } from '../../src/db/database.ts';
 import { createLogger } from '../../src/http/logger.ts';
+import { AuditRepository } from '../../src/repositories/audit-repository.ts';
 import { BackupRepository } from '../../src/repositories/backup-repository.ts';
 import { StoreRepository } from '../../src/repositories/store-repository.ts';
 import { BackupService } from '../../src/services/backup-service.ts';
@@ -83,7 +84,7 @@ describe('confirm-upload checksum source', () => {
     const inner = new FilesystemDriver({ objectsDir: path.join(dataDir, 'objects'), dataDir, baseUrl: () => 'http://127.0.0.1:9' });
     driver = new CountingDriver(inner);
     await driver.ensureReady();
-    service = new BackupService({ backups: new BackupRepository(database.db), stores, storage: driver, logger });
+    service = new BackupService({ backups: new BackupRepository(database.db), stores, audit: new AuditRepository(database.db), storage: driver, logger });
   });
   after(async () => {
     await database.db.destroy();
