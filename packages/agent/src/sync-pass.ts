@@ -38,8 +38,11 @@ export interface SyncContext {
 }
 
 interface TransferOutcome {
+  /** Empty when the cloud reported the content as deleted without naming the row. */
   backupId: string;
   alreadyInCloud: boolean;
+  /** The cloud deleted this content on purpose (retention or an administrator), so it is not sent again. */
+  deletedInCloud?: boolean;
 }
 
 /**
@@ -330,13 +333,21 @@ export class SyncPass {
    * itself rejects altered bytes. Every header of `uploadHeaders` is sent with the PUT.
    */
   async #transfer(api: ApiClient, entry: PendingBackup, fileName: string): Promise<TransferOutcome> {
-    const answer = await api.requestUpload({
-      storeId: entry.storeId,
-      fileName,
-      sha256: entry.sha256,
-      sizeBytes: entry.sizeBytes,
-      checksumHeader: true,
-    });
+    let answer;
+    try {
+      answer = await api.requestUpload({
+        storeId: entry.storeId,
+        fileName,
+        sha256: entry.sha256,
+        sizeBytes: entry.sizeBytes,
+        checksumHeader: true,
+      });
+    } catch (error) {
+      // Old zips left on the PC after a reinstall must not come back as the newest backups,
+      // because retention ranks backups by upload time.
+      if (error instanceof ApiError && error.code === 'BACKUP_DELETED') return { backupId: '', alreadyInCloud: true, deletedInCloud: true };
+      throw error;
+    }
     if ('exists' in answer) return { backupId: answer.backupId, alreadyInCloud: true };
 
     const { filePath, sha256, sizeBytes } = entry;
@@ -372,6 +383,12 @@ export class SyncPass {
 
     if (outcome.alreadyInCloud) this.#summary.alreadyInCloud += 1;
     else this.#summary.uploaded += 1;
+    if (outcome.deletedInCloud === true) {
+      this.#context.logger.warn(
+        { filePath: entry.filePath, sha256: entry.sha256, storeId: entry.storeId },
+        'backup was deleted from the cloud by retention or an administrator; not uploaded again',
+      );
+    }
     this.#context.logger.info(
       { filePath: entry.filePath, sha256: entry.sha256, backupId: outcome.backupId, alreadyInCloud: outcome.alreadyInCloud },
       outcome.alreadyInCloud ? 'backup already in the cloud; nothing sent' : 'backup uploaded and confirmed',

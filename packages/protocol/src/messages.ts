@@ -99,8 +99,8 @@ export const errorMessages: Catalogue<ErrorCode> = {
     en: 'Backup "{backupId}" is not available (status {status}).',
   },
   BACKUP_DELETED: {
-    es: 'El backup "{backupId}" fue eliminado.',
-    en: 'Backup "{backupId}" was deleted.',
+    es: 'El backup "{backupId}" fue eliminado de la nube (por retención o por un administrador) y no se vuelve a subir.',
+    en: 'Backup "{backupId}" was deleted from the cloud (by retention or an administrator) and is not uploaded again.',
   },
   UPLOAD_INCOMPLETE: {
     es: 'El archivo del backup "{backupId}" todavía no está en el almacenamiento. Termine la subida (PUT) y vuelva a confirmar.',

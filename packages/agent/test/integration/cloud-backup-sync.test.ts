@@ -57,6 +57,45 @@ for (const storage of ['filesystem', 's3'] as const) {
 
     const putCount = () => events.filter((event) => event.type === 'uploading' && event.bytesDone === 0).length;
 
+    it('does not bring back a deleted backup', async () => {
+      const bytes = await writeZip(path.join(dir, `antiguo-${storage}.zip`), 50_000);
+      await makeSync().syncNow();
+      const { backups: before } = await fixture.api.listBackups(fixture.storeId);
+      const uploaded = before.find((candidate) => candidate.sha256 === sha256Of(bytes));
+      assert.equal(uploaded?.status, 'AVAILABLE');
+      await fixture.api.deleteBackup(uploaded?.id ?? '');
+
+      // A reinstall: the same old zip in a folder with no state file.
+      const { dir: reinstalled, cleanup: cleanupReinstalled } = await makeTempDir();
+      try {
+        writeFileSync(path.join(reinstalled, `antiguo-${storage}.zip`), bytes);
+        events = [];
+        const sync = new CloudBackupSync({
+          backupsDir: reinstalled,
+          storeId: fixture.storeId,
+          apiUrl: fixture.server.url,
+          token: fixture.server.token,
+          logger: silentLogger(),
+          settleMs: 0,
+          onProgress: (event) => events.push(event),
+        });
+        await sync.syncNow();
+
+        const state = sync.getState();
+        assert.deepEqual(state.pendingBackups, []);
+        assert.deepEqual(state.failedBackups, []);
+        assert.deepEqual(state.uploadedBackups, [sha256Of(bytes)]);
+        assert.equal(putCount(), 0);
+      } finally {
+        await cleanupReinstalled();
+      }
+
+      const { backups: after } = await fixture.api.listBackups(fixture.storeId);
+      const row = after.find((candidate) => candidate.sha256 === sha256Of(bytes));
+      assert.equal(row?.status, 'DELETED');
+      assert.equal(row?.uploadedAt, uploaded?.uploadedAt);
+    });
+
     it('uploads a zip that becomes AVAILABLE', async () => {
       const bytes = await writeZip(path.join(dir, `tienda-${storage}-1.zip`), 200_000);
       const sync = makeSync();

@@ -114,7 +114,7 @@ export class BackupRepository {
         upload_requested_at: upload.requestedAt,
       })
       .where('id', '=', id)
-      .where('status', 'in', ['UPLOADING', 'FAILED', 'DELETED'])
+      .where('status', 'in', ['UPLOADING', 'FAILED'])
       .executeTakeFirst();
     return result.numUpdatedRows > 0n;
   }

@@ -80,8 +80,11 @@ export class BackupService {
 
   /**
    * Returns `exists: true` for an AVAILABLE (store, sha256) pair, otherwise a
-   * presigned PUT URL. A pair that has a row in any other state reuses that
-   * row, so (store_id, sha256) stays unique and retries never pile up rows.
+   * presigned PUT URL. An UPLOADING or FAILED row is reused, so
+   * (store_id, sha256) stays unique and retries never pile up rows. A DELETED
+   * pair is rejected with BACKUP_DELETED: uploading it again would give old
+   * content a new `uploadedAt`, and retention would then rank it as the newest
+   * backup and expire the store's real newest ones.
    */
   async requestUpload(principal: Principal, request: RequestUploadBody): Promise<RequestUploadOutcome> {
     // Checked before the store lookup, so a device learns nothing about other stores.
@@ -94,6 +97,7 @@ export class BackupService {
 
     const backup = await this.#findOrCreateRow(principal, request);
     if (backup.status === 'AVAILABLE') return { exists: true, backupId: backup.id };
+    if (backup.status === 'DELETED') throw new AppError('BACKUP_DELETED', { backupId: backup.id });
 
     if (backup.status !== 'UPLOADING' || backup.sizeBytes !== request.sizeBytes || backup.fileName !== request.fileName) {
       const restarted = await this.#backups.restartUpload(backup.id, {

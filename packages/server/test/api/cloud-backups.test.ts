@@ -141,26 +141,26 @@ for (const backend of BACKENDS) {
       assert.equal(errorCode(confirmDeleted.body), 'BACKUP_DELETED');
     });
 
-    test('deleted backup can be uploaded again', async () => {
+    test('deleted backup is not uploaded again', async () => {
       const bytes = randomBytes(300);
       const sha256 = sha256Hex(bytes);
       const backupId = await uploadBackup(server, 'store-main', bytes);
       assert.equal((await callApi(server, 'DELETE', `/api/cloud-backups/${backupId}`)).status, 200);
+      const before = listBackupsResponseSchema.parse((await callApi(server, 'GET', '/api/cloud-backups?storeId=store-main')).body);
+      const deletedRow = before.backups.find((candidate) => candidate.id === backupId);
 
       const again = await callApi(server, 'POST', '/api/cloud-backups/request-upload', {
         body: { storeId: 'store-main', fileName: 'de-nuevo.zip', sha256, sizeBytes: bytes.length },
       });
-      assert.equal(again.status, 200);
-      const upload = requestUploadNewSchema.parse(again.body);
-      assert.equal(upload.backupId, backupId);
+      assert.equal(again.status, 409);
+      assert.equal(errorCode(again.body), 'BACKUP_DELETED');
 
-      assert.equal((await fetch(upload.uploadUrl, { method: 'PUT', body: bytes })).status, 200);
-      const confirmed = await callApi(server, 'POST', '/api/cloud-backups/confirm-upload', { body: { backupId, sha256 } });
-      assert.equal(confirmed.status, 200);
-      const listed = listBackupsResponseSchema.parse((await callApi(server, 'GET', '/api/cloud-backups?storeId=store-main')).body);
-      const backup = listed.backups.find((candidate) => candidate.id === backupId);
-      assert.equal(backup?.status, 'AVAILABLE');
-      assert.equal(backup?.fileName, 'de-nuevo.zip');
+      const after = listBackupsResponseSchema.parse((await callApi(server, 'GET', '/api/cloud-backups?storeId=store-main')).body);
+      const row = after.backups.find((candidate) => candidate.id === backupId);
+      assert.equal(row?.status, 'DELETED');
+      assert.equal(row?.fileName, deletedRow?.fileName);
+      assert.equal(row?.uploadedAt, deletedRow?.uploadedAt);
+      assert.equal(after.backups.length, before.backups.length);
     });
 
     test('list is newest first and filters by store', async () => {
