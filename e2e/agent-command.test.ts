@@ -88,7 +88,7 @@ describe('backup-sync agent', () => {
   test('--retry-failed uploads failed backups', async () => {
     const zipPath = join(backupsDir, 'cierre.zip');
     const sha256 = await writeBackup(zipPath);
-    const failedEntry = { filePath: zipPath, sha256, error: 'FORBIDDEN: old token', failedAt: '2026-12-01T00:00:00.000Z', retries: 1 };
+    const failedEntry = { filePath: zipPath, sha256, error: 'FORBIDDEN: old token.', failedAt: '2026-12-01T00:00:00.000Z', retries: 1 };
     const state = { lastSyncAt: null, pendingBackups: [], uploadedBackups: [], failedBackups: [failedEntry] };
     await writeFile(join(backupsDir, 'cloud-sync.json'), JSON.stringify(state));
 
@@ -96,6 +96,7 @@ describe('backup-sync agent', () => {
     assert.equal(stillFailed.code, 1);
     assert.match(stillFailed.stderr, /Pass finished: 1 backup found, 0 uploaded, 0 already in the cloud, 0 pending, 1 failed\./);
     assert.match(stillFailed.stderr, /Failed: .*cierre\.zip \(1 attempt\): FORBIDDEN: old token\. .*backup-sync agent --retry-failed/);
+    assert.ok(!stillFailed.stderr.includes('token..'), `one period after the error: ${stillFailed.stderr}`);
 
     const retried = await agentOnce(backupsDir, ['--retry-failed']);
     assert.equal(retried.code, 0, retried.stderr);

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -81,5 +81,19 @@ describe('backup-sync launcher', () => {
     assert.match(run.stderr, /necesita Node\.js 22\.18 o más reciente/);
     assert.match(run.stderr, /needs Node\.js 22\.18 or newer/);
     assert.match(run.stderr, /source scripts\/node-env\.sh/);
+  });
+});
+
+describe('backup-sync output pipe', () => {
+  test('closed pipe ends quietly', async () => {
+    const child = spawn(process.execPath, [LAUNCHER_PATH, '--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // The reader goes away before the command writes, as `backup-sync … | head` can.
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+
+    assert.equal(code, 0, stderr);
+    assert.equal(stderr, '');
   });
 });

@@ -42,11 +42,11 @@ export interface RetryContext {
 
 /**
  * API codes about the agent's configuration, not the backup: the store does not exist yet,
- * or the token is wrong, revoked or lacks the role. The backup stays pending, with backoff
+ * or the token is wrong, revoked, lacks the role or belongs to another store's device. The backup stays pending, with backoff
  * and without an attempt limit, so the first pass after the store is created or the token
  * fixed uploads it without anyone having to reset failed backups.
  */
-const CONFIGURATION_API_CODES = new Set(['STORE_NOT_FOUND', 'FORBIDDEN', 'INVALID_TOKEN', 'UNAUTHENTICATED']);
+const CONFIGURATION_API_CODES = new Set(['STORE_NOT_FOUND', 'STORE_FORBIDDEN', 'FORBIDDEN', 'INVALID_TOKEN', 'UNAUTHENTICATED']);
 
 /** API codes that the same request will keep getting: a person must fix something first. */
 const PERMANENT_API_CODES = new Set([

@@ -56,6 +56,7 @@ describe('decideRetry', () => {
       ['INVALID_TOKEN', 401],
       ['UNAUTHENTICATED', 401],
       ['FORBIDDEN', 403],
+      ['STORE_FORBIDDEN', 403],
     ] as const) {
       const first = decideRetry(new ApiError(code, status, 'x'), { attempt: 1, canRetryNow: true });
       assert.deepEqual(first.action === 'retry-later' && first.delayMs, backoffDelayMs(1), code);

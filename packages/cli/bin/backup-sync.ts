@@ -2,6 +2,13 @@
 import { main } from '../src/main.ts';
 import { localeFromEnv } from '../src/messages.ts';
 
+// `backup-sync backups list | head` closes the pipe before all output is written.
+// Stop quietly then, as other Unix tools do, instead of crashing on EPIPE.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 const controller = new AbortController();
 const stop = () => controller.abort();
 process.once('SIGINT', stop);

@@ -331,7 +331,7 @@ Exits 1 when any check failed; warnings do not change the exit code.`,
     en: 'give the API access token with --token or the BACKUP_SYNC_TOKEN variable',
   },
   'hint.email': { es: 'indique el correo del superadministrador', en: 'give the super-administrator\'s email' },
-  'hint.name': { es: 'indique el nombre de la tienda', en: 'give the store name' },
+  'hint.name': { es: 'indique el nombre (de la tienda o del dispositivo)', en: 'give the name (of the store or device)' },
   'hint.store': { es: 'indique el identificador de la tienda', en: 'give the store id' },
   'hint.id': { es: 'indique el identificador', en: 'give the id' },
   'hint.dir': {

@@ -61,7 +61,7 @@ async function runOnce(context: CliContext, sync: CloudBackupSync, progress: Age
     printLine(context.stderr, message(context, 'agent.pendingFile', params));
   }
   for (const entry of state.failedBackups) {
-    const params = { file: entry.filePath, attempts: countMessage(context, 'attempts', entry.retries), error: entry.error };
+    const params = { file: entry.filePath, attempts: countMessage(context, 'attempts', entry.retries), error: withoutFinalPeriod(entry.error) };
     printLine(context.stderr, message(context, 'agent.failedFile', params));
   }
 
@@ -145,7 +145,7 @@ class AgentProgress {
         return;
       case 'failed': {
         this.finish();
-        const params = { file: basename(event.filePath), error: event.error };
+        const params = { file: basename(event.filePath), error: withoutFinalPeriod(event.error) };
         printLine(context.stderr, message(context, 'agent.fileFailed', params));
         return;
       }
@@ -198,4 +198,9 @@ class AgentProgress {
     }
     return this.#current.reporter;
   }
+}
+
+/** Drops an error's closing period, because the messages that embed it add their own. */
+function withoutFinalPeriod(error: string): string {
+  return error.endsWith('.') ? error.slice(0, -1) : error;
 }
