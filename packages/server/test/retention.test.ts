@@ -6,7 +6,7 @@ import pg from 'pg';
 import { z } from 'zod';
 import { openDatabase, type Database, type DatabaseHandle } from '../src/db/database.ts';
 import type { BackupStatus } from '../src/db/schema.ts';
-import { runRetention } from '../src/index.ts';
+import { createLogger, runRetention } from '../src/index.ts';
 import { createStorageDriver } from '../src/storage/create-storage-driver.ts';
 import type { StorageDriver } from '../src/storage/storage-driver.ts';
 import { callApi, createStore, listStoredObjects, sha256Hex, uploadBackup } from './helpers/http.ts';
@@ -511,6 +511,30 @@ test('expired SQLite lease is taken over', async () => {
     assert.deepEqual(leases, []);
   } finally {
     await handle.db.destroy();
+    await server.close();
+  }
+});
+
+test('run logs its counts and duration', async () => {
+  const server = await startTestServer({ database: 'sqlite', env: RETENTION_ENV });
+  try {
+    await createStore(server, 'logged-store');
+    for (let index = 0; index < 3; index += 1) await uploadBackup(server, 'logged-store', randomBytes(100 + index));
+    const lines: string[] = [];
+    const logger = createLogger('info', { write: (line: string) => void lines.push(line) });
+
+    const result = await runRetention(server.config, { now: new Date(Date.now() + 365 * DAY_MS), logger });
+
+    assert.equal(result.deleted, 1, 'the floor of 2 leaves one of three year-old backups to delete');
+    const records = lines.map((line) => z.record(z.string(), z.unknown()).parse(JSON.parse(line)));
+    const finished = records.find((record) => record['msg'] === 'retention run finished');
+    assert.ok(finished, `no 'retention run finished' record in ${lines.join('')}`);
+    assert.equal(finished['deleted'], result.deleted);
+    assert.equal(finished['byAge'], result.details.byAge);
+    assert.equal(finished['byCount'], result.details.byCount);
+    assert.equal(finished['remaining'], result.remaining);
+    assert.equal(typeof finished['durationMs'], 'number');
+  } finally {
     await server.close();
   }
 });
