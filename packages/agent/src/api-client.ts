@@ -28,8 +28,8 @@ import { agentMessages } from './agent-messages.ts';
 import { describeNetworkCause } from './network-error.ts';
 
 /**
- * An error answer of the cloud API, or a failure to reach it. `code` is the
- * API's stable code, or `NETWORK_ERROR` / `BAD_RESPONSE` when no API answer
+ * An error response of the cloud API, or a failure to reach it. `code` is the
+ * API's stable code, or `NETWORK_ERROR` / `BAD_RESPONSE` when no API response
  * could be read; `status` is 0 when no HTTP response arrived.
  */
 export class ApiError extends Error {
@@ -58,7 +58,7 @@ export interface ApiClientOptions {
   timeoutMs?: number;
 }
 
-/** Typed client of the cloud API; every answer is checked against the protocol schemas. */
+/** Typed client of the cloud API; every response is checked against the protocol schemas. */
 export class ApiClient {
   readonly apiUrl: string;
   readonly #token: string;
@@ -168,7 +168,7 @@ export class ApiClient {
 
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
-      throw new ApiError('BAD_RESPONSE', response.status, `${method} ${path}: unexpected answer ${text.slice(0, 200)}`);
+      throw new ApiError('BAD_RESPONSE', response.status, `${method} ${path}: unexpected response ${text.slice(0, 200)}`);
     }
     return parsed.data;
   }
@@ -183,7 +183,7 @@ function parseJson(text: string): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    // A non-JSON answer (a proxy's HTML error page) is reported by the caller as BAD_RESPONSE.
+    // A non-JSON response (a proxy's HTML error page) is reported by the caller as BAD_RESPONSE.
     return undefined;
   }
 }

@@ -53,7 +53,8 @@ describe('StateStore', () => {
 
     const json: unknown = JSON.parse(await readFile(path.join(dir, 'cloud-sync.json'), 'utf8'));
     assert.equal(typeof json, 'object');
-    assert.ok(json !== null && typeof json === 'object');
+    assert.ok(json !== null);
+    assert.ok(typeof json === 'object');
     assert.deepEqual(Object.keys(json), ['lastSyncAt', 'pendingBackups', 'uploadedBackups', 'failedBackups']);
     const parsed = syncStateSchema.parse(json);
     assert.deepEqual(Object.keys(parsed.pendingBackups[0] ?? {}), ['filePath', 'sha256', 'sizeBytes', 'storeId', 'addedAt', 'retries', 'lastError']);

@@ -229,7 +229,7 @@ export const errorBodySchema = z.object({
 });
 export type ErrorBody = z.infer<typeof errorBodySchema>;
 
-/** The specific error code for a bad value in a request field, so clients can act on it. */
+/** Returns the specific error code for a bad value in a request field, so clients can act on it. */
 export function errorCodeForField(field: string): ErrorCode {
   switch (field) {
     case 'sha256':

@@ -135,7 +135,10 @@ for (const setup of SETUPS) {
     test('age rule alone', async () => {
       await createStore(server, 'store-age');
       const [fresh1, fresh2, old1, old2] = await uploadAged('store-age', [1, 2, 40 * 24, 50 * 24]);
-      assert.ok(fresh1 && fresh2 && old1 && old2);
+      assert.ok(fresh1);
+      assert.ok(fresh2);
+      assert.ok(old1);
+      assert.ok(old2);
       const objectsBefore = await listStoredObjects(server);
 
       const result = await runOverHttp();
@@ -267,7 +270,8 @@ for (const setup of SETUPS) {
       await createStore(server, 'store-crash');
       const ids = await uploadAged('store-crash', [1, 2, 40 * 24, 41 * 24]);
       const [, , objectGone, objectLeft] = ids;
-      assert.ok(objectGone && objectLeft);
+      assert.ok(objectGone);
+      assert.ok(objectLeft);
       const markedAt = new Date(Date.now() - 60_000).toISOString();
 
       // An interrupted run marked both rows; it had deleted one object through the real driver.

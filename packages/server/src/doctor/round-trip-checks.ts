@@ -1,6 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { StorageDriver } from '../storage/storage-driver.ts';
+import type { PresignedUpload, StorageDriver } from '../storage/storage-driver.ts';
 import type { DoctorChecks } from './doctor-report.ts';
 
 /** Size of the doctor's test object: small, but more than one TCP packet. */
@@ -43,18 +43,23 @@ export async function runRoundTripChecks(
   }
 }
 
-async function checkPut(
-  driver: StorageDriver,
-  checks: DoctorChecks,
-  test: { objectKey: string; bytes: Buffer; sha256: string; dates: Date[] },
-): Promise<boolean> {
-  const presigned = await driver.presignUpload({
+/** Presigns a PUT bound to the test object's size and SHA-256, with the checksum signed as a header. */
+function presignTestUpload(driver: StorageDriver, test: { objectKey: string; bytes: Buffer; sha256: string }): Promise<PresignedUpload> {
+  return driver.presignUpload({
     objectKey: test.objectKey,
     sizeBytes: test.bytes.length,
     sha256: test.sha256,
     expiresIn: URL_TTL_SECONDS,
     checksumHeader: true,
   });
+}
+
+async function checkPut(
+  driver: StorageDriver,
+  checks: DoctorChecks,
+  test: { objectKey: string; bytes: Buffer; sha256: string; dates: Date[] },
+): Promise<boolean> {
+  const presigned = await presignTestUpload(driver, test);
 
   let response: Response;
   try {
@@ -82,13 +87,7 @@ async function checkAlteredBytes(
 ): Promise<void> {
   const altered = Buffer.from(test.bytes);
   altered[0] = (altered[0] ?? 0) ^ 0xff;
-  const presigned = await driver.presignUpload({
-    objectKey: test.objectKey,
-    sizeBytes: test.bytes.length,
-    sha256: test.sha256,
-    expiresIn: URL_TTL_SECONDS,
-    checksumHeader: true,
-  });
+  const presigned = await presignTestUpload(driver, test);
 
   let response: Response;
   try {

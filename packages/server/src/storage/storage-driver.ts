@@ -5,7 +5,7 @@ export interface ObjectStat {
   sha256?: string;
 }
 
-/** What a presigned PUT needs: the URL, and the headers the client must send with it. */
+/** A presigned PUT: the URL and the headers the client must send with it. */
 export interface PresignedUpload {
   url: string;
   /** Headers that are part of the signature; a PUT without them (or with other values) is rejected. */

@@ -167,7 +167,9 @@ export function describeStorageDriver(name: string, createFixture: () => Promise
         assert.equal((await fetch(url, { method: 'PUT', body: bytes })).status, 200);
       }
       const [first, second, kept] = keys;
-      assert.ok(first && second && kept);
+      assert.ok(first);
+      assert.ok(second);
+      assert.ok(kept);
 
       assert.deepEqual(await driver.deleteObjects([first, second, uniqueKey()]), { failed: [] });
       assert.equal(await driver.stat(first), null);
